@@ -1,0 +1,79 @@
+"""The ``growthpilot`` command line (Typer). Thin: every command calls the library.
+
+Core commands live here; each capability adds its own in ``growthpilot/commands/<name>.py``
+through a ``register(app)`` function, listed in :data:`COMMAND_MODULES`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+from typing import Annotated
+
+import typer
+
+from growthpilot.commands._common import console
+from growthpilot.errors import GrowthPilotError
+
+app = typer.Typer(
+    name="growthpilot",
+    help="Open, offline, AI-driven marketing: one loop from raw orders to measured results.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+_state: dict[str, bool] = {"debug": False}
+
+# Capability command modules (growthpilot.commands.<name>), each with register(app).
+COMMAND_MODULES = (
+    "core", "customers", "recommend", "forecast", "decide", "mmm", "genai", "serve", "privacy",
+)
+
+
+@app.callback()
+def _root(
+    debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks.")] = False,
+) -> None:
+    _state["debug"] = debug
+
+
+def _register_commands() -> None:
+    for name in COMMAND_MODULES:
+        modname = f"growthpilot.commands.{name}"
+        if importlib.util.find_spec(modname) is None:
+            continue
+        importlib.import_module(modname).register(app)
+
+
+_register_commands()
+
+
+def main() -> None:
+    """Entry point: errors become one clear line (exit 1) unless ``--debug``."""
+    try:
+        app(standalone_mode=False)
+    except typer.Exit as exc:
+        raise SystemExit(exc.exit_code) from None
+    except typer.Abort:
+        console.print("aborted")
+        raise SystemExit(130) from None
+    except GrowthPilotError as exc:
+        if _state["debug"] or "--debug" in sys.argv:
+            raise
+        console.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        raise SystemExit(1) from None
+    except Exception as exc:  # click usage errors and the unexpected
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            raise SystemExit(exc.exit_code) from None
+        if _state["debug"] or "--debug" in sys.argv:
+            raise
+        console.print(f"[red]error:[/red] {type(exc).__name__}: {exc} (run with --debug for the traceback)",
+                      highlight=False, soft_wrap=True)
+        raise SystemExit(1) from None
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,169 @@
+"""The :class:`Warehouse`: read and write canonical tables on any Ibis backend.
+
+Writes are idempotent: ``upsert`` compares incoming rows with what is stored and
+only rewrites the table when something changed, reporting how many rows were new
+or changed (``rows_new``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Literal
+
+import ibis
+import ibis.expr.datatypes as dt
+import pandas as pd
+
+from growthpilot.errors import SchemaError, UnknownTableError, WarehouseError
+from growthpilot.warehouse import contracts
+from growthpilot.warehouse.connect import connect
+
+WriteMode = Literal["replace", "append", "upsert"]
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """What a write did: rows given, rows that changed the table, rows now stored."""
+
+    table: str
+    rows_given: int
+    rows_new: int
+    rows_total: int
+
+
+class Warehouse:
+    """Tables in, tables out, on DuckDB, PostgreSQL or Spark.
+
+    >>> wh = Warehouse.from_url("duckdb://")
+    >>> wh.write("products", pd.DataFrame({"product_id": ["p1"], "price": [9.5]})).rows_new
+    1
+    >>> wh.read("products")["price"].tolist()
+    [9.5]
+    """
+
+    def __init__(self, con: ibis.BaseBackend, url: str = "") -> None:
+        self.con = con
+        self.url = url
+
+    @classmethod
+    def from_url(cls, url: str) -> Warehouse:
+        return cls(connect(url), url)
+
+    @property
+    def backend(self) -> str:
+        """Engine name: ``duckdb``, ``postgres`` or ``pyspark``."""
+        return self.con.name
+
+    # --- reading ---------------------------------------------------------------------
+    def tables(self) -> list[str]:
+        return sorted(self.con.list_tables())
+
+    def has_table(self, name: str) -> bool:
+        return name in self.con.list_tables()
+
+    def table(self, name: str) -> ibis.Table:
+        """An Ibis expression over ``name``; raises :class:`UnknownTableError` if absent."""
+        if not self.has_table(name):
+            raise UnknownTableError(
+                f"table {name!r} is not in the warehouse {self.url or self.backend}; "
+                f"it has: {', '.join(self.tables()) or 'no tables'}"
+            )
+        return self.con.table(name)
+
+    def read(self, name_or_expr: str | ibis.Table) -> pd.DataFrame:
+        """Execute to pandas. Timestamps come back naive UTC on every engine."""
+        expr = self.table(name_or_expr) if isinstance(name_or_expr, str) else name_or_expr
+        df = self.con.execute(expr)
+        for col in df.columns:
+            if isinstance(df[col].dtype, pd.DatetimeTZDtype):
+                df[col] = df[col].dt.tz_convert("UTC").dt.tz_localize(None)
+        return df
+
+    def count(self, name: str) -> int:
+        return int(self.table(name).count().execute()) if self.has_table(name) else 0
+
+    # --- writing ---------------------------------------------------------------------
+    def write(
+        self,
+        name: str,
+        df: pd.DataFrame,
+        *,
+        mode: WriteMode = "upsert",
+        keys: tuple[str, ...] | None = None,
+        conform: bool = True,
+    ) -> WriteResult:
+        """Write ``df`` to table ``name``.
+
+        ``replace`` overwrites; ``append`` adds rows as they are; ``upsert`` (default) inserts
+        new keys and replaces changed rows, so writing the same frame twice changes nothing.
+        With ``conform``, a registered contract fixes column order and types.
+        """
+        contract = contracts.all_contracts().get(name)
+        if conform and contract is not None:
+            df = contract.conform(df, strict=False)
+            keys = keys or contract.keys
+        if mode == "upsert" and not keys:
+            raise SchemaError(f"upsert into {name!r} needs key columns; pass keys=(...)")
+        exists = self.has_table(name)
+        try:
+            if not exists or mode == "replace":
+                self._create(name, df, contract.schema if conform and contract is not None else None)
+                return WriteResult(name, len(df), len(df), len(df))
+            if mode == "append":
+                self.con.insert(name, _frame_for(self.con, df, self.table(name).schema()))
+                return WriteResult(name, len(df), len(df), self.count(name))
+            return self._upsert(name, df, tuple(keys or ()))
+        except (SchemaError, UnknownTableError):
+            raise
+        except Exception as exc:
+            raise WarehouseError(f"writing table {name!r} on {self.backend} failed: {exc}") from exc
+
+    def _create(self, name: str, df: pd.DataFrame, schema: ibis.Schema | None) -> None:
+        self.con.create_table(name, typed_memtable(df, schema), overwrite=True)
+
+    def _upsert(self, name: str, df: pd.DataFrame, keys: tuple[str, ...]) -> WriteResult:
+        current = self.table(name)
+        incoming = df.drop_duplicates(subset=list(keys), keep="last")
+        stage = f"_stage_{name}_{uuid.uuid4().hex[:8]}"
+        self.con.create_table(stage, _frame_for(self.con, incoming, current.schema()), overwrite=True)
+        try:
+            staged = self.con.table(stage).select(*current.columns)
+            changed = staged.difference(current.select(*current.columns), distinct=True)
+            n_changed = int(changed.count().execute())
+            if n_changed == 0:
+                return WriteResult(name, len(df), 0, int(current.count().execute()))
+            kept = current.anti_join(staged, list(keys))
+            merged = kept.union(staged, distinct=False)
+            tmp = f"_merge_{name}_{uuid.uuid4().hex[:8]}"
+            self.con.create_table(tmp, merged, overwrite=True)
+            self.con.create_table(name, self.con.table(tmp), overwrite=True)
+            self.con.drop_table(tmp)
+            return WriteResult(name, len(df), n_changed, self.count(name))
+        finally:
+            self.con.drop_table(stage, force=True)
+
+    def drop(self, name: str) -> None:
+        self.con.drop_table(name, force=True)
+
+    def close(self) -> None:
+        disconnect = getattr(self.con, "disconnect", None)
+        if disconnect is not None:
+            disconnect()
+
+
+def _frame_for(con: ibis.BaseBackend, df: pd.DataFrame, schema: ibis.Schema) -> ibis.Table | pd.DataFrame:
+    """Cast ``df`` to the stored table's schema so inserts and set operations line up."""
+    missing = [c for c in schema.names if c not in df.columns]
+    if missing:
+        raise SchemaError(f"rows lack column(s) {missing} of the stored table")
+    return typed_memtable(df[list(schema.names)], schema)
+
+
+def typed_memtable(df: pd.DataFrame, schema: ibis.Schema | None = None) -> ibis.Table:
+    """An in-memory Ibis table with ``schema``'s types; untyped all-null columns become text."""
+    inferred = ibis.memtable(df).schema()
+    types = {c: (dt.string if t.is_null() else t) for c, t in inferred.items()}
+    if schema is not None:
+        types.update({c: t for c, t in schema.items() if c in types})
+    return ibis.memtable(df, schema=ibis.schema(types))
