@@ -26,7 +26,8 @@ _state: dict[str, bool] = {"debug": False}
 
 # Capability command modules (growthpilot.commands.<name>), each with register(app).
 COMMAND_MODULES = (
-    "core", "customers", "recommend", "forecast", "decide", "mmm", "genai", "serve", "privacy",
+    "core", "ingest", "simulate", "pipeline", "customers", "recommend", "forecast", "decide", "campaigns",
+    "mmm", "genai", "serve", "privacy",
 )
 
 
