@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -69,13 +70,20 @@ def _spark(url: str) -> ibis.BaseBackend:
     # workers must run the same interpreter (with pandas and pyarrow) as the driver
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
-    master = url[len("pyspark://"):] or "local[2]"
+    rest = url[len("pyspark://"):]
+    master, _, query = rest.partition("?")
+    opts = dict(kv.split("=", 1) for kv in query.split("&") if "=" in kv)
+    # tables live in ?warehouse=DIR (default: a fresh temporary folder for local sessions)
+    warehouse_dir = opts.get("warehouse") or tempfile.mkdtemp(prefix="growthpilot-spark-")
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     session = (
-        SparkSession.builder.master(master)
+        SparkSession.builder.master(master or "local[2]")
         .appName("growthpilot")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.ui.enabled", "false")
+        .config("spark.sql.warehouse.dir", warehouse_dir)
+        .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={warehouse_dir}")
         .config("spark.driver.memory", "2g")
         .config("spark.sql.ansi.enabled", "false")
         .getOrCreate()

@@ -92,12 +92,14 @@ class Warehouse:
         mode: WriteMode = "upsert",
         keys: tuple[str, ...] | None = None,
         conform: bool = True,
+        compare_ignore: tuple[str, ...] = (),
     ) -> WriteResult:
         """Write ``df`` to table ``name``.
 
         ``replace`` overwrites; ``append`` adds rows as they are; ``upsert`` (default) inserts
         new keys and replaces changed rows, so writing the same frame twice changes nothing.
-        With ``conform``, a registered contract fixes column order and types.
+        With ``conform``, a registered contract fixes column order and types. Columns in
+        ``compare_ignore`` (a run id, a load time) are stored but do not make a row "changed".
         """
         contract = contracts.all_contracts().get(name)
         if conform and contract is not None:
@@ -113,7 +115,7 @@ class Warehouse:
             if mode == "append":
                 self.con.insert(name, _frame_for(self.con, df, self.table(name).schema()))
                 return WriteResult(name, len(df), len(df), self.count(name))
-            return self._upsert(name, df, tuple(keys or ()))
+            return self._upsert(name, df, tuple(keys or ()), compare_ignore)
         except (SchemaError, UnknownTableError):
             raise
         except Exception as exc:
@@ -122,19 +124,21 @@ class Warehouse:
     def _create(self, name: str, df: pd.DataFrame, schema: ibis.Schema | None) -> None:
         self.con.create_table(name, typed_memtable(df, schema), overwrite=True)
 
-    def _upsert(self, name: str, df: pd.DataFrame, keys: tuple[str, ...]) -> WriteResult:
+    def _upsert(self, name: str, df: pd.DataFrame, keys: tuple[str, ...], ignore: tuple[str, ...] = ()) -> WriteResult:
         current = self.table(name)
         incoming = df.drop_duplicates(subset=list(keys), keep="last")
         stage = f"_stage_{name}_{uuid.uuid4().hex[:8]}"
         self.con.create_table(stage, _frame_for(self.con, incoming, current.schema()), overwrite=True)
         try:
             staged = self.con.table(stage).select(*current.columns)
-            changed = staged.difference(current.select(*current.columns), distinct=True)
+            cmp = [c for c in current.columns if c not in ignore]
+            changed = staged.select(*cmp).difference(current.select(*cmp), distinct=True)
             n_changed = int(changed.count().execute())
             if n_changed == 0:
                 return WriteResult(name, len(df), 0, int(current.count().execute()))
-            kept = current.anti_join(staged, list(keys))
-            merged = kept.union(staged, distinct=False)
+            changed_rows = staged.semi_join(changed, list(keys))
+            kept = current.anti_join(changed_rows, list(keys))
+            merged = kept.union(changed_rows, distinct=False)
             tmp = f"_merge_{name}_{uuid.uuid4().hex[:8]}"
             self.con.create_table(tmp, merged, overwrite=True)
             self.con.create_table(name, self.con.table(tmp), overwrite=True)

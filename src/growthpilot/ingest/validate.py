@@ -1,0 +1,115 @@
+"""Type, check and de-duplicate mapped rows in DuckDB; split them into clean rows and rejects.
+
+Each rejected row keeps its source row number, the column and value at fault, the reason
+and what was expected, and the whole source row as JSON, so nothing is lost silently.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from growthpilot.ingest.mapping import TableMapping
+from growthpilot.ingest.sources import ROW_COL
+
+SQL_TYPES = {
+    "string": "VARCHAR", "int64": "BIGINT", "int32": "INTEGER", "float64": "DOUBLE",
+    "boolean": "BOOLEAN", "timestamp": "TIMESTAMP", "date": "DATE",
+}
+EXPECTED = {
+    "int64": "an integer", "int32": "an integer", "float64": "a number", "boolean": "true/false",
+    "timestamp": "a date-time such as 2024-03-01 14:30:00", "date": "a date such as 2024-03-01",
+}
+_TZ = r"'(Z|[+-][0-9]{2}(:?[0-9]{2})?)$'"
+
+
+def _typed(txt: str, typ: str, fmt: str | None) -> str:
+    t = f"NULLIF(trim({txt}), '')"
+    if typ == "string":
+        return t
+    if typ in ("float64",):
+        return f"TRY_CAST({t} AS DOUBLE)"
+    if typ in ("int64", "int32"):
+        d = f"TRY_CAST({t} AS DOUBLE)"
+        return f"CASE WHEN {d} = floor({d}) THEN TRY_CAST({d} AS {SQL_TYPES[typ]}) END"
+    if typ == "boolean":
+        low = f"lower({t})"
+        return (f"CASE WHEN {low} IN ('yes','y') THEN true WHEN {low} IN ('no','n') THEN false "
+                f"ELSE TRY_CAST({low} AS BOOLEAN) END")
+    if typ in ("timestamp", "date"):
+        if fmt:
+            ts = f"try_strptime({t}, '{fmt}')"
+        else:
+            ts = (f"CASE WHEN regexp_matches({t}, {_TZ}) THEN timezone('UTC', TRY_CAST({t} AS TIMESTAMPTZ)) "
+                  f"ELSE TRY_CAST({t} AS TIMESTAMP) END")
+        return ts if typ == "timestamp" else f"CAST({ts} AS DATE)"
+    raise ValueError(f"unsupported type {typ}")
+
+
+def _lit(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def _case(checks: list[tuple[str, str, str, str, str]], i: int, *, quote: bool) -> str:
+    if not checks:
+        return "CAST(NULL AS VARCHAR)"
+    whens = " ".join(f"WHEN {c[0]} THEN {_lit(c[i]) if quote else c[i]}" for c in checks)
+    return f"CAST(CASE {whens} END AS VARCHAR)"
+
+
+def stage(
+    con: duckdb.DuckDBPyConnection, mapping: TableMapping, source_view: str, source_cols: list[str], out: str
+) -> None:
+    """Materialise ``out``: typed contract columns plus ``_row``, ``_reason``, ``_column``, ``_value``,
+    ``_expected`` and ``_raw`` (the source row as JSON, filled only for rejected rows)."""
+    contract = mapping.contract
+    derived = mapping.derived()
+    src_alias = {c: f"_src_{i}" for i, c in enumerate(source_cols)}
+    texts = [f"{spec.text_sql()} AS {col}__txt" for col, spec in mapping.columns.items()]
+    passthrough = [f'"{c.replace(chr(34), chr(34) * 2)}" AS {a}' for c, a in src_alias.items()]
+    extras = [f'CAST("{src}" AS VARCHAR) AS {name}' for name, src in mapping.extras.items()]
+    base = f"SELECT {', '.join([ROW_COL, *texts, *extras, *passthrough])} FROM {source_view}"
+
+    typed, checks = [], []
+    for col, typ in contract.columns.items():
+        spec = mapping.columns.get(col)
+        if spec is None:
+            typed.append(f"CAST(NULL AS {SQL_TYPES[typ]}) AS {col}")
+            continue
+        typed.append(f"{_typed(col + '__txt', typ, spec.format)} AS {col}")
+        if typ != "string":
+            fmt = f" in format {spec.format}" if spec.format else ""
+            checks.append((f"({col}__txt IS NOT NULL AND trim({col}__txt) <> '' AND {col} IS NULL)",
+                           f"invalid {typ}", col, f"{col}__txt", EXPECTED[typ] + fmt))
+        if typ in ("timestamp", "date"):
+            checks.append((f"(year({col}) < 1900 OR year({col}) > 2200)",
+                           f"implausible {typ}", col, f"{col}__txt", "a year between 1900 and 2200"))
+    for col in contract.required:
+        checks.append((f"({col} IS NULL)", "missing required value", col, "NULL", f"a value in required column {col}"))
+    for r in mapping.rules:
+        checks.append((f"coalesce({r.bad_when}, false)", r.reason, r.column, f"CAST({r.column} AS VARCHAR)", r.expected))
+
+    carried = [ROW_COL, *[f"{c}__txt" for c in mapping.columns], *mapping.extras, *src_alias.values()]
+    typed_sql = f"SELECT {', '.join(carried + typed)} FROM ({base})"
+    final = [f"COALESCE({c}, {derived[c]}) AS {c}" if c in derived else c for c in contract.columns]
+    derived_sql = f"SELECT {', '.join(carried + final)} FROM ({typed_sql})"
+    checked = (f"SELECT *, {_case(checks, 1, quote=True)} AS _reason, {_case(checks, 2, quote=True)} AS _column, "
+               f"{_case(checks, 3, quote=False)} AS _value, {_case(checks, 4, quote=True)} AS _expected "
+               f"FROM ({derived_sql})")
+    dedup = mapping.dedup_columns()
+    dup = f"(_reason IS NULL AND _first < {ROW_COL})"
+    raw = "to_json({" + ", ".join(f"{_lit(c)}: {a}" for c, a in src_alias.items()) + "})"
+    select = [
+        ROW_COL, *contract.columns, *mapping.extras,
+        f"CASE WHEN {dup} THEN 'duplicate row' ELSE _reason END AS _reason",
+        f"CASE WHEN {dup} THEN {_lit(', '.join(dedup))} ELSE _column END AS _column",
+        f"CASE WHEN {dup} THEN 'same as row ' || _first ELSE _value END AS _value",
+        f"CASE WHEN {dup} THEN {_lit('one row per ' + ', '.join(dedup))} ELSE _expected END AS _expected",
+        f"CASE WHEN _reason IS NOT NULL OR {dup} THEN CAST({raw} AS VARCHAR) END AS _raw",
+    ]
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {out} AS
+        WITH c AS ({checked}),
+        d AS (SELECT *, CASE WHEN _reason IS NULL THEN
+                min({ROW_COL}) OVER (PARTITION BY (_reason IS NULL), {', '.join(dedup)}) END AS _first FROM c)
+        SELECT {', '.join(select)} FROM d
+    """)
