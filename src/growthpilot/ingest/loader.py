@@ -97,7 +97,8 @@ def ingest_file(
         con.execute(f"CREATE OR REPLACE TEMP VIEW {v_clean} AS SELECT {clean_cols} FROM {t_staged} WHERE _reason IS NULL")
         clean = pseudonymise_clean(con, v_clean, tm.table, pseudonym_key)
         step(f"loading {report.rows_loaded:,} rows into {tm.table}")
-        n = upsert(con, warehouse, tm.table, f"SELECT {', '.join(contract.columns)} FROM {clean}")
+        unique = set(contract.keys) <= set(tm.dedup_columns())  # staging kept one row per key
+        n = upsert(con, warehouse, tm.table, f"SELECT {', '.join(contract.columns)} FROM {clean}", unique=unique)
         report.rows_new = n
         report.tables_changed[tm.table] = n
         for d in (adp.derived if adp is not None else ()):
@@ -163,4 +164,4 @@ def _quarantine(con, warehouse: Warehouse, staged: str, table: str, label: str, 
            f"_column AS column_name, _value AS value, _reason AS reason, _expected AS expected, _raw AS raw, "
            f"TIMESTAMP '{now}' AS ingested_at FROM {staged} WHERE _reason IS NOT NULL")
     # run_id and ingested_at differ between runs: compare only what the row says
-    return upsert(con, warehouse, "quarantine", sql, ignore=("run_id", "ingested_at"))
+    return upsert(con, warehouse, "quarantine", sql, ignore=("run_id", "ingested_at"), unique=True)

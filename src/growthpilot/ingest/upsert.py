@@ -17,11 +17,12 @@ from growthpilot.warehouse import Warehouse, contracts
 
 def upsert(
     con: duckdb.DuckDBPyConnection, warehouse: Warehouse, table: str, select_sql: str,
-    *, ignore: tuple[str, ...] = (),
+    *, ignore: tuple[str, ...] = (), unique: bool = False,
 ) -> int:
     """Upsert the rows of ``select_sql`` (run on ``con``) into ``table``; return rows new or changed.
 
-    Columns in ``ignore`` (such as a run id) are stored but not compared.
+    Columns in ``ignore`` (such as a run id) are stored but not compared. With ``unique`` the
+    caller guarantees one row per key, which saves a de-duplication pass.
     """
     contract = contracts.get(table)
     cols = list(contract.columns)
@@ -36,13 +37,12 @@ def upsert(
     inc, chg = f"_gp_inc_{tag}", f"_gp_chg_{tag}"
     col_list = ", ".join(f'"{c}"' for c in cols)
     key_list = ", ".join(f'"{k}"' for k in keys)
+    once = "" if unique else f" QUALIFY row_number() OVER (PARTITION BY {key_list}) = 1"
     try:
         if con.execute(f"SELECT count(*) FROM (SELECT 1 FROM {q} LIMIT 1)").fetchone()[0] == 0:
-            con.execute(f"INSERT INTO {q} ({col_list}) SELECT {col_list} FROM ({select_sql}) "
-                        f"QUALIFY row_number() OVER (PARTITION BY {key_list}) = 1")
+            con.execute(f"INSERT INTO {q} ({col_list}) SELECT {col_list} FROM ({select_sql}){once}")
             return int(con.execute(f"SELECT count(*) FROM {q}").fetchone()[0])
-        con.execute(f"CREATE TEMP TABLE {inc} AS SELECT {col_list} FROM ({select_sql}) "
-                    f"QUALIFY row_number() OVER (PARTITION BY {key_list}) = 1")
+        con.execute(f"CREATE TEMP TABLE {inc} AS SELECT {col_list} FROM ({select_sql}){once}")
         cmp = ", ".join(f'"{c}"' for c in cols if c not in ignore)
         con.execute(f"""CREATE TEMP TABLE {chg} AS
             SELECT i.* FROM {inc} i SEMI JOIN (SELECT {cmp} FROM {inc} EXCEPT SELECT {cmp} FROM {q}) d

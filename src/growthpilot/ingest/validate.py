@@ -97,18 +97,22 @@ def stage(
                f"FROM ({derived_sql})")
     dedup = mapping.dedup_columns()
     dup = f"(_reason IS NULL AND _first < {ROW_COL})"
-    raw = "to_json({" + ", ".join(f"{_lit(c)}: {a}" for c, a in src_alias.items()) + "})"
+    src_json = "to_json({" + ", ".join(f"{_lit(c)}: {a}" for c, a in src_alias.items()) + "})"
+    # duplicates passed every check, so their typed values are the source row
+    typed_json = "to_json({" + ", ".join(f"{_lit(c)}: {c}" for c in contract.columns) + "})"
+    narrow = [ROW_COL, *contract.columns, *mapping.extras, "_reason", "_column", "_value", "_expected",
+              f"CASE WHEN _reason IS NOT NULL THEN CAST({src_json} AS VARCHAR) END AS _raw"]
     select = [
         ROW_COL, *contract.columns, *mapping.extras,
         f"CASE WHEN {dup} THEN 'duplicate row' ELSE _reason END AS _reason",
         f"CASE WHEN {dup} THEN {_lit(', '.join(dedup))} ELSE _column END AS _column",
         f"CASE WHEN {dup} THEN 'same as row ' || _first ELSE _value END AS _value",
         f"CASE WHEN {dup} THEN {_lit('one row per ' + ', '.join(dedup))} ELSE _expected END AS _expected",
-        f"CASE WHEN _reason IS NOT NULL OR {dup} THEN CAST({raw} AS VARCHAR) END AS _raw",
+        f"CASE WHEN {dup} THEN CAST({typed_json} AS VARCHAR) ELSE _raw END AS _raw",
     ]
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {out} AS
-        WITH c AS ({checked}),
+        WITH c AS (SELECT {', '.join(narrow)} FROM ({checked})),
         d AS (SELECT *, CASE WHEN _reason IS NULL THEN
                 min({ROW_COL}) OVER (PARTITION BY (_reason IS NULL), {', '.join(dedup)}) END AS _first FROM c)
         SELECT {', '.join(select)} FROM d
