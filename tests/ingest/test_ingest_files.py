@@ -148,3 +148,21 @@ def test_ingest_into_postgres_is_idempotent(tmp_path, pg_warehouse):
     assert (first.rows_loaded, first.rows_quarantined, first.rows_new) == (4, 5, 4)
     assert second.rows_new == 0 and second.tables_changed["quarantine"] == 0
     assert pg_warehouse.count("orders") == 4 and pg_warehouse.count("quarantine") == 5
+
+
+def test_personal_fields_are_pseudonymised_and_vaulted(tmp_path, workspace):
+    from growthpilot.ingest.personal import workspace_protector
+    from growthpilot.privacy import Vault, vault_key
+
+    path = tmp_path / "customers.csv"
+    path.write_text("customer_id,email,name,country\nc1,Ann@Example.com,Ann Lee,UK\nc2,,Bo Chen,CN\n")
+    with pytest.raises(Exception, match="must be pseudonymised"):
+        ingest_file(path, workspace.warehouse, table="customers")
+    rep = ingest_file(path, workspace.warehouse, table="customers", protect_personal=workspace_protector(workspace))
+    assert rep.rows_loaded == 2
+    got = workspace.warehouse.read("customers").set_index("customer_id")
+    assert got.loc["c1", "email"].startswith("ps_") and "Ann" not in got.loc["c1", "name"]
+    assert pd.isna(got.loc["c2", "email"])
+    assert Vault(workspace.warehouse, vault_key(workspace)).reveal("c1")["email"] == "Ann@Example.com"
+    again = ingest_file(path, workspace.warehouse, table="customers", protect_personal=workspace_protector(workspace))
+    assert again.rows_new == 0

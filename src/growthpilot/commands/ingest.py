@@ -25,7 +25,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Ingest PATH: map, validate, quarantine bad rows with reasons, de-duplicate and upsert."""
         from growthpilot.ingest import ingest_file
-        from growthpilot.ingest.keys import pseudonym_key
+        from growthpilot.ingest.personal import workspace_protector
 
         ws = Workspace.open(workspace)
         params = {"path": path, "adapter": adapter, "mapping": str(mapping) if mapping else None, "table": table}
@@ -33,7 +33,7 @@ def register(app: typer.Typer) -> None:
             report = ingest_file(
                 path, ws.warehouse, adapter=adapter, mapping=mapping, table=table, format=format,
                 delimiter=delimiter, encoding=encoding, source_table=source_table, run_id=run.run_id,
-                pseudonym_key=lambda: pseudonym_key(ws), on_progress=lambda m: status.update(m),
+                protect_personal=workspace_protector(ws), on_progress=lambda m: status.update(m),
             )
             run.metrics.update({k: v for k, v in report.to_dict().items() if k != "examples"})
         if as_json:

@@ -18,7 +18,7 @@ import duckdb
 from growthpilot.errors import ValidationError
 from growthpilot.ingest.adapters import Adapter, get_adapter
 from growthpilot.ingest.mapping import TableMapping, identity_mapping, load_mapping
-from growthpilot.ingest.personal import pseudonymise_clean
+from growthpilot.ingest.personal import Protector, pseudonymise_clean
 from growthpilot.ingest.sources import ROW_COL, Source, detect_format, open_source
 from growthpilot.ingest.upsert import upsert
 from growthpilot.warehouse import Warehouse, contracts
@@ -56,14 +56,15 @@ def ingest_file(
     encoding: str | None = None,
     source_table: str | None = None,
     run_id: str | None = None,
-    pseudonym_key: bytes | Callable[[], bytes] | None = None,
+    protect_personal: Protector | None = None,
     on_progress: Progress | None = None,
 ) -> IngestReport:
     """Ingest a file (CSV, Parquet, JSON Lines; ``.gz`` allowed) or, with ``source_table``, a
     database table (``path`` is then its URL) into ``warehouse``.
 
     Give an ``adapter`` name (``online_retail``, ``instacart``), a ``mapping`` file, or a
-    target ``table`` whose columns the input already names.
+    target ``table`` whose columns the input already names. Personal fields of customers are
+    pseudonymised by ``protect_personal`` (see :mod:`growthpilot.ingest.personal`).
     """
     step = on_progress or (lambda _msg: None)
     if source_table is None:
@@ -95,7 +96,7 @@ def ingest_file(
         contract = tm.contract
         clean_cols = ", ".join([*contract.columns, *tm.extras])
         con.execute(f"CREATE OR REPLACE TEMP VIEW {v_clean} AS SELECT {clean_cols} FROM {t_staged} WHERE _reason IS NULL")
-        clean = pseudonymise_clean(con, v_clean, tm.table, pseudonym_key)
+        clean = pseudonymise_clean(con, v_clean, tm.table, protect_personal)
         step(f"loading {report.rows_loaded:,} rows into {tm.table}")
         unique = set(contract.keys) <= set(tm.dedup_columns())  # staging kept one row per key
         n = upsert(con, warehouse, tm.table, f"SELECT {', '.join(contract.columns)} FROM {clean}", unique=unique)
