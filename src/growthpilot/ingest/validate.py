@@ -95,25 +95,36 @@ def stage(
     checked = (f"SELECT *, {_case(checks, 1, quote=True)} AS _reason, {_case(checks, 2, quote=True)} AS _column, "
                f"{_case(checks, 3, quote=False)} AS _value, {_case(checks, 4, quote=True)} AS _expected "
                f"FROM ({derived_sql})")
-    dedup = mapping.dedup_columns()
-    dup = f"(_reason IS NULL AND _first < {ROW_COL})"
-    src_json = "to_json({" + ", ".join(f"{_lit(c)}: {a}" for c, a in src_alias.items()) + "})"
-    # duplicates passed every check, so their typed values are the source row
-    typed_json = "to_json({" + ", ".join(f"{_lit(c)}: {c}" for c in contract.columns) + "})"
     narrow = [ROW_COL, *contract.columns, *mapping.extras, "_reason", "_column", "_value", "_expected",
-              f"CASE WHEN _reason IS NOT NULL THEN CAST({src_json} AS VARCHAR) END AS _raw"]
-    select = [
-        ROW_COL, *contract.columns, *mapping.extras,
-        f"CASE WHEN {dup} THEN 'duplicate row' ELSE _reason END AS _reason",
-        f"CASE WHEN {dup} THEN {_lit(', '.join(dedup))} ELSE _column END AS _column",
-        f"CASE WHEN {dup} THEN 'same as row ' || _first ELSE _value END AS _value",
-        f"CASE WHEN {dup} THEN {_lit('one row per ' + ', '.join(dedup))} ELSE _expected END AS _expected",
-        f"CASE WHEN {dup} THEN CAST({typed_json} AS VARCHAR) ELSE _raw END AS _raw",
-    ]
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE {out} AS
-        WITH c AS (SELECT {', '.join(narrow)} FROM ({checked})),
-        d AS (SELECT *, CASE WHEN _reason IS NULL THEN
-                min({ROW_COL}) OVER (PARTITION BY (_reason IS NULL), {', '.join(dedup)}) END AS _first FROM c)
-        SELECT {', '.join(select)} FROM d
-    """)
+              f"CASE WHEN _reason IS NOT NULL THEN CAST({_json(src_alias)} AS VARCHAR) END AS _raw"]
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {out} AS SELECT {', '.join(narrow)} FROM ({checked})")
+    _mark_duplicates(con, out, mapping)
+
+
+def _json(columns: dict[str, str]) -> str:
+    return "to_json({" + ", ".join(f"{_lit(name)}: {expr}" for name, expr in columns.items()) + "})"
+
+
+def _mark_duplicates(con: duckdb.DuckDBPyConnection, table: str, mapping: TableMapping) -> None:
+    """Among rows that passed the checks, keep the first of each de-duplication key; mark the rest.
+
+    A grouped count finds the (usually few) duplicated keys; only their later copies are updated.
+    """
+    dedup = mapping.dedup_columns()
+    keys = ", ".join(dedup)
+    dups = f"{table}_dups"
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE {dups} AS
+        SELECT {keys}, min({ROW_COL}) AS _first FROM {table} WHERE _reason IS NULL
+        GROUP BY ALL HAVING count(*) > 1""")
+    try:
+        if not con.execute(f"SELECT count(*) FROM {dups}").fetchone()[0]:
+            return
+        on = " AND ".join(f"{table}.{c} IS NOT DISTINCT FROM d.{c}" for c in dedup)
+        # duplicates passed every check, so their typed values are the source row
+        typed = _json({c: f"{table}.{c}" for c in mapping.contract.columns})
+        con.execute(f"""UPDATE {table} SET _reason = 'duplicate row', _column = {_lit(', '.join(dedup))},
+                _value = 'same as row ' || d._first, _expected = {_lit('one row per ' + ', '.join(dedup))},
+                _raw = CAST({typed} AS VARCHAR)
+            FROM {dups} d WHERE {table}._reason IS NULL AND {on} AND {table}.{ROW_COL} > d._first""")
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS {dups}")
