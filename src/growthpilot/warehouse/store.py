@@ -7,6 +7,7 @@ or changed (``rows_new``).
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from dataclasses import dataclass
 from typing import Literal
@@ -108,27 +109,50 @@ class Warehouse:
         if mode == "upsert" and not keys:
             raise SchemaError(f"upsert into {name!r} needs key columns; pass keys=(...)")
         exists = self.has_table(name)
+        self._memtables: list[str] = []
         try:
             if not exists or mode == "replace":
                 self._create(name, df, contract.schema if conform and contract is not None else None)
                 return WriteResult(name, len(df), len(df), len(df))
             if mode == "append":
-                self.con.insert(name, _frame_for(self.con, df, self.table(name).schema()))
+                self.con.insert(name, self._frame_for(df, self.table(name).schema()))
                 return WriteResult(name, len(df), len(df), self.count(name))
             return self._upsert(name, df, tuple(keys or ()), compare_ignore)
         except (SchemaError, UnknownTableError):
             raise
         except Exception as exc:
             raise WarehouseError(f"writing table {name!r} on {self.backend} failed: {exc}") from exc
+        finally:
+            self._release_memtables()
+
+    def _memtable(self, df: pd.DataFrame, schema: ibis.Schema | None) -> ibis.Table:
+        t = typed_memtable(df, schema)
+        self._memtables.append(t.op().name)
+        return t
+
+    def _release_memtables(self) -> None:
+        """Ibis keeps a memtable registered until the process exits (DuckDB: in memory; PostgreSQL:
+        a session temp table; Spark: a temp view); release ours so streaming writes stay bounded."""
+        for name in getattr(self, "_memtables", ()):
+            with contextlib.suppress(Exception):
+                if self.backend == "duckdb":
+                    self.con.con.unregister(name)
+                    continue
+                finalizer = self.con._make_memtable_finalizer(name)
+                if finalizer is not None:
+                    finalizer()
+                else:
+                    self.con.drop_table(name, force=True)
+        self._memtables = []
 
     def _create(self, name: str, df: pd.DataFrame, schema: ibis.Schema | None) -> None:
-        self.con.create_table(name, typed_memtable(df, schema), overwrite=True)
+        self.con.create_table(name, self._memtable(df, schema), overwrite=True)
 
     def _upsert(self, name: str, df: pd.DataFrame, keys: tuple[str, ...], ignore: tuple[str, ...] = ()) -> WriteResult:
         current = self.table(name)
         incoming = df.drop_duplicates(subset=list(keys), keep="last")
         stage = f"_stage_{name}_{uuid.uuid4().hex[:8]}"
-        self.con.create_table(stage, _frame_for(self.con, incoming, current.schema()), overwrite=True)
+        self.con.create_table(stage, self._frame_for(incoming, current.schema()), overwrite=True)
         try:
             staged = self.con.table(stage).select(*current.columns)
             cmp = [c for c in current.columns if c not in ignore]
@@ -147,6 +171,13 @@ class Warehouse:
         finally:
             self.con.drop_table(stage, force=True)
 
+    def _frame_for(self, df: pd.DataFrame, schema: ibis.Schema) -> ibis.Table:
+        """``df`` as a memtable typed like the stored table, so inserts and set operations line up."""
+        missing = [c for c in schema.names if c not in df.columns]
+        if missing:
+            raise SchemaError(f"rows lack column(s) {missing} of the stored table")
+        return self._memtable(df[list(schema.names)], schema)
+
     def drop(self, name: str) -> None:
         self.con.drop_table(name, force=True)
 
@@ -154,14 +185,6 @@ class Warehouse:
         disconnect = getattr(self.con, "disconnect", None)
         if disconnect is not None:
             disconnect()
-
-
-def _frame_for(con: ibis.BaseBackend, df: pd.DataFrame, schema: ibis.Schema) -> ibis.Table | pd.DataFrame:
-    """Cast ``df`` to the stored table's schema so inserts and set operations line up."""
-    missing = [c for c in schema.names if c not in df.columns]
-    if missing:
-        raise SchemaError(f"rows lack column(s) {missing} of the stored table")
-    return typed_memtable(df[list(schema.names)], schema)
 
 
 def typed_memtable(df: pd.DataFrame, schema: ibis.Schema | None = None) -> ibis.Table:
