@@ -1,0 +1,55 @@
+"""Turn model outputs into ``customer_scores`` rows: churn risk, next order date, reasons."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def next_order_days(p_purchase: np.ndarray, horizon_days: int, *, max_days: int = 365) -> np.ndarray:
+    """Median days to the next order, reading P(purchase within the horizon) as an exponential
+    waiting time; NaN when that median is beyond ``max_days`` (unlikely to order)."""
+    p = np.clip(np.asarray(p_purchase, float), 1e-9, 1 - 1e-9)
+    rate = -np.log1p(-p) / horizon_days
+    days = np.log(2) / rate
+    return np.where(days <= max_days, np.ceil(days), np.nan)
+
+
+def assemble_scores(pred: pd.DataFrame, *, cutoff: pd.Timestamp, horizon_days: int, model: str,
+                    reasons: list[str] | None, model_version: str, run_id: str) -> pd.DataFrame:
+    """``customer_scores`` rows from :meth:`CustomerScorer.predict` output."""
+    out = pred[["customer_id", "expected_purchases", "expected_spend", "p_alive", "p_purchase",
+                "p_purchase_30d"]].copy()
+    out["cutoff"] = cutoff.normalize()
+    out["horizon_days"] = int(horizon_days)
+    out["churn_risk"] = 1.0 - out["p_alive"]
+    days = next_order_days(out["p_purchase"].to_numpy(), horizon_days)
+    out["next_order_date"] = cutoff.normalize() + pd.to_timedelta(days, unit="D")
+    out["reasons"] = reasons if reasons is not None else "[]"
+    out["model"] = model
+    out["model_version"] = model_version
+    out["run_id"] = run_id
+    return out
+
+
+def median_purchases(mean: np.ndarray, p_any: np.ndarray, *, max_count: int = 1000) -> np.ndarray:
+    """Median purchases in the horizon: the point forecast that minimises absolute error.
+
+    Reads the count as zero with probability ``1 - p_any`` and otherwise ``1 + Poisson(mean / p_any - 1)``,
+    which matches both the expected count and P(at least one purchase).
+    """
+    from scipy import stats
+
+    mu = np.asarray(mean, float)
+    p = np.clip(np.asarray(p_any, float), 1e-9, 1 - 1e-9)
+    lam = np.clip(mu / p - 1.0, 0.0, None)
+    out = np.zeros(len(mu))
+    live = p >= 0.5
+    m = 1
+    while live.any() and m <= max_count:
+        # P(Y >= m) = p * P(Poisson(lam) >= m - 1)
+        ok = live & (p * stats.poisson.sf(m - 2, lam) >= 0.5)
+        out[ok] = m
+        live = ok
+        m += 1
+    return out
