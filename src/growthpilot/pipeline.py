@@ -47,6 +47,18 @@ def available_stages() -> list[Stage]:
     return out
 
 
+def simulate_workspace(ws: Workspace, config, progress: Callable[[int, int], None] | None = None,
+                       **kwargs) -> dict[str, int]:
+    """Write a simulated shop into ``ws`` and pseudonymise its personal fields (raw values go to the vault),
+    exactly as ingest would have done."""
+    from growthpilot.privacy import protect_customers
+    from growthpilot.simulate import write_shop
+
+    counts = write_shop(ws.warehouse, config, progress, **kwargs)
+    protect_customers(ws)
+    return counts
+
+
 @dataclass
 class StageResult:
     stage: str

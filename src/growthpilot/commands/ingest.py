@@ -1,7 +1,7 @@
 """``growthpilot ingest``: load a file or database table into the workspace, losing nothing."""
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -13,13 +13,13 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def ingest(
         path: Annotated[str, typer.Argument(help="File (csv, parquet, jsonl, optionally .gz) or database URL.")],
-        adapter: Annotated[Optional[str], typer.Option(help="Known dataset: online_retail, instacart.")] = None,
-        mapping: Annotated[Optional[Path], typer.Option(help="Column mapping file (TOML or JSON).")] = None,
-        table: Annotated[Optional[str], typer.Option(help="Target table when input columns are canonical.")] = None,
-        source_table: Annotated[Optional[str], typer.Option(help="Table to read when PATH is a database URL.")] = None,
-        format: Annotated[Optional[str], typer.Option(help="csv, parquet or jsonl (default: from the name).")] = None,
-        delimiter: Annotated[Optional[str], typer.Option(help="CSV delimiter (default: sniffed).")] = None,
-        encoding: Annotated[Optional[str], typer.Option(help="Text encoding (default: detected).")] = None,
+        adapter: Annotated[str | None, typer.Option(help="Known dataset: online_retail, instacart.")] = None,
+        mapping: Annotated[Path | None, typer.Option(help="Column mapping file (TOML or JSON).")] = None,
+        table: Annotated[str | None, typer.Option(help="Target table when input columns are canonical.")] = None,
+        source_table: Annotated[str | None, typer.Option(help="Table to read when PATH is a database URL.")] = None,
+        format: Annotated[str | None, typer.Option(help="csv, parquet or jsonl (default: from the name).")] = None,
+        delimiter: Annotated[str | None, typer.Option(help="CSV delimiter (default: sniffed).")] = None,
+        encoding: Annotated[str | None, typer.Option(help="Text encoding (default: detected).")] = None,
         workspace: WorkspaceOpt = Path("."),
         as_json: JsonOpt = False,
     ) -> None:

@@ -2,7 +2,7 @@
 
 import time
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -33,15 +33,15 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Build a demo workspace from the simulator (DuckDB) and run every stage of the loop on it."""
-        from growthpilot.pipeline import run_loop
-        from growthpilot.simulate import SimConfig, write_shop
+        from growthpilot.pipeline import run_loop, simulate_workspace
+        from growthpilot.simulate import SimConfig
 
         t0 = time.perf_counter()
         ws = Workspace.init(directory)
         config = SimConfig(customers=customers, days=days, seed=seed)
         with ws.run("simulate", {"customers": customers, "days": days, "seed": seed}) as run, \
                 console.status(f"simulating a shop with {customers:,} customers"):
-            counts = write_shop(ws.warehouse, config)
+            counts = simulate_workspace(ws, config)
             run.metrics.update(counts)
         if not as_json:
             print_table("simulated shop", [{"table": t, "rows": n} for t, n in counts.items()])
@@ -55,7 +55,7 @@ def register(app: typer.Typer) -> None:
     @app.command("run")
     def run_cmd(
         workspace: WorkspaceOpt = Path("."),
-        stage: Annotated[Optional[list[str]], typer.Option(help="Only these stages (repeatable).")] = None,
+        stage: Annotated[list[str] | None, typer.Option(help="Only these stages (repeatable).")] = None,
         as_json: JsonOpt = False,
     ) -> None:
         """Run the loop's stages in order on a workspace's current data."""

@@ -9,7 +9,8 @@ import typer
 from growthpilot import __version__
 from growthpilot.commands._common import JsonOpt, WorkspaceOpt, console, print_json, print_table, progress
 from growthpilot.config import CONFIG_FILE
-from growthpilot.simulate import SimConfig, write_shop
+from growthpilot.pipeline import simulate_workspace
+from growthpilot.simulate import SimConfig
 from growthpilot.workspace import Workspace
 
 
@@ -42,8 +43,8 @@ def register(app: typer.Typer) -> None:
         with ws.run("simulate", config.as_dict(), model_version=f"simulator-{__version__}") as run:
             with progress() as bar:
                 task = bar.add_task("simulating customers", total=customers)
-                counts = write_shop(ws.warehouse, config, lambda done, total: bar.update(task, completed=done),
-                                    chunk_rows=chunk_rows)
+                counts = simulate_workspace(ws, config, lambda done, total: bar.update(task, completed=done),
+                                            chunk_rows=chunk_rows)
             run.metrics.update({"rows": counts, "total_rows": sum(counts.values()),
                                 "seconds": round(time.perf_counter() - started, 2)})
         if as_json:
