@@ -153,3 +153,28 @@ def test_webhook_gives_up_on_client_error():
 
     d = hook.send([Message("s1", "c", "u", "a", None, "s", "b")])
     assert not d[0].ok and "attempts" in d[0].error
+
+
+def test_email_to_pseudonymised_customers_uses_the_vault(workspace, smtp_server):
+    """Addresses are pseudonyms in the warehouse; delivery reveals them from the vault, in memory only."""
+    from growthpilot.privacy import Vault, protect_customers, vault_key
+
+    wh = workspace.warehouse
+    who = _seed(wh)
+    protect_customers(workspace)
+    assert wh.read("customers")["email"].str.startswith("ps_").all()
+    ctl, handler = smtp_server
+    camp = Campaign("vaulted", channel="email", subject="Hi {name}", holdout_share=0.0, frequency_cap=3,
+                    variants={"a": "Hello {name}."}, audience=Audience())
+    camp.save(wh)
+    without = send_campaign(wh, camp, SMTPChannel("127.0.0.1", ctl.port), now=NOW)
+    assert without.counts.get("sent", 0) == 0 and without.counts["no_address"] == len(who["allowed"])
+    camp2 = Campaign("vaulted2", channel="email", subject="Hi {name}", holdout_share=0.0, frequency_cap=3,
+                     variants={"a": "Hello {name}."}, audience=Audience())
+    camp2.save(wh)
+    vault = Vault(wh, vault_key(workspace))
+    rep = send_campaign(wh, camp2, SMTPChannel("127.0.0.1", ctl.port), now=NOW, reveal=vault.reveal_field)
+    to = {r for rcpts, _ in handler.mails for r in rcpts}
+    assert rep.counts["sent"] == len(who["allowed"]) and to == {f"{c}@shop.test" for c in who["allowed"]}
+    assert "Hi Name c" in handler.mails[0][1].decode()
+    assert wh.read("customers")["email"].str.startswith("ps_").all()  # nothing raw was written back

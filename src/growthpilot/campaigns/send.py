@@ -7,6 +7,7 @@ Re-running is safe: every message has a deterministic ``send_id``; customers alr
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -43,8 +44,13 @@ def _render(text: str, fields: dict) -> str:
 
 
 def send_campaign(wh: Warehouse, campaign: Campaign, channel: Channel, *, now: datetime | None = None,
-                  run_id: str = "") -> SendReport:
-    """Send ``campaign`` through ``channel`` and record every assignment in ``sends``."""
+                  run_id: str = "", reveal: Callable[[list[str], str], dict[str, str]] | None = None) -> SendReport:
+    """Send ``campaign`` through ``channel`` and record every assignment in ``sends``.
+
+    Personal fields are pseudonymised in the warehouse; ``reveal(customer_ids, field)`` (for example
+    :meth:`growthpilot.privacy.Vault.reveal_field`) gives the real addresses for delivery, which are
+    used in memory only and never written back.
+    """
     now = pd.Timestamp(now or pd.Timestamp.now("UTC").tz_localize(None)).to_pydatetime()
     aud = build_audience(wh, campaign.audience)
     rep = SendReport(campaign.campaign_id, audience=len(aud))
@@ -65,6 +71,10 @@ def send_campaign(wh: Warehouse, campaign: Campaign, channel: Channel, *, now: d
     counts["over_cap"] = len(capped)
     ids = [c for c in ids if c not in capped]
     info = aud.set_index(aud["customer_id"].astype(str))
+    for fld in ("email", "name") if reveal is not None else ():
+        if fld in info.columns:
+            real = reveal(ids, fld)
+            info[fld] = [real.get(c, v) for c, v in zip(info.index, info[fld], strict=True)]
     if campaign.channel == "email":
         has = {c for c in ids if isinstance(info.at[c, "email"], str) and "@" in info.at[c, "email"]}
         counts["no_address"] = len(ids) - len(has)

@@ -62,6 +62,7 @@ def send(
 ) -> None:
     """Send a campaign through its channel; consent, caps, holdout and budget are applied; re-runs are safe."""
     from growthpilot.campaigns import Campaign, FileExportChannel, SMTPChannel, WebhookChannel, send_campaign
+    from growthpilot.privacy import Vault, vault_key
     from growthpilot.workspace import Workspace
 
     ws = Workspace.open(workspace)
@@ -75,7 +76,8 @@ def send(
     else:
         channel = FileExportChannel(export_path or ws.reports_dir / f"{campaign_id}.csv", layout=export_layout)
     with ws.run("campaign_send", {"campaign_id": campaign_id}) as run:
-        rep = send_campaign(ws.warehouse, camp, channel, run_id=run.run_id)
+        vault = Vault(ws.warehouse, vault_key(ws))  # real addresses for delivery, from the encrypted vault
+        rep = send_campaign(ws.warehouse, camp, channel, run_id=run.run_id, reveal=vault.reveal_field)
         run.metrics.update(rep.as_dict())
     if as_json:
         print_json(rep.as_dict())

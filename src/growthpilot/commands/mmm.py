@@ -39,6 +39,7 @@ def register(app: typer.Typer) -> None:
         adstock: Annotated[str, typer.Option(help="geometric or delayed")] = "geometric",
         draws: Annotated[int, typer.Option(help="NUTS draws per chain")] = 500,
         tune: Annotated[int, typer.Option(help="NUTS tuning steps per chain")] = 500,
+        chains: Annotated[int, typer.Option(help="NUTS chains (one process each)")] = 2,
         as_json: JsonOpt = False,
     ) -> None:
         """Marketing-mix model: ROI with intervals, response curves, recommended budget split, report."""
@@ -59,7 +60,8 @@ def register(app: typer.Typer) -> None:
                     p.advance(task)
 
             res = run_mmm(ws, lift_tests=user_lifts, budget=budget, bounds=_parse_bounds(bounds),
-                          model_params={"saturation": saturation, "adstock": adstock, "draws": draws, "tune": tune},
+                          model_params={"saturation": saturation, "adstock": adstock, "draws": draws, "tune": tune,
+                                        "chains": chains},
                           step=step)
             p.update(task, completed=len(steps), description="done")
         cols = ["channel", "spend", "roi", "roi_low", "roi_high", "mroi", "current_weekly_spend",

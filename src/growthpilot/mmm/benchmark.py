@@ -1,0 +1,118 @@
+"""Benchmark logic behind ``benchmarks/mmm.py``: fit, out-of-time check, ROI against truth.
+
+The model is fitted on all but the last ``holdout_weeks`` weeks; the out-of-time MAPE
+compares its forecast for those weeks (given their spend and controls) with the actual
+outcome. ROI is reported over the whole window (spend of the held-out weeks is known).
+With lift tests the model is fitted twice, without and with calibration, so the table
+shows what calibration changes; with a known truth (``--simulate``) each is scored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy.stats import spearmanr
+
+from growthpilot.mmm.data import prepare_weekly
+from growthpilot.mmm.model import MarketingMixModel
+from growthpilot.mmm.summary import mape, roi_table
+
+
+@dataclass
+class BenchmarkResult:
+    """Per-variant ROI tables, predictions and the metrics of the last (chosen) variant."""
+
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    predictions: pd.DataFrame | None = None
+    metrics: dict[str, Any] = field(default_factory=dict)
+
+
+def score_against_truth(table: pd.DataFrame, truth: pd.DataFrame) -> dict[str, float]:
+    """ROI error, 90 % coverage and rank agreement against a truth table (``channel, true_roi``)."""
+    t = table.merge(truth[["channel", "true_roi"]], on="channel")
+    err = (t["roi"] / t["true_roi"] - 1).abs()
+    inside = (t["roi_low"] <= t["true_roi"]) & (t["true_roi"] <= t["roi_high"])
+    rho = float(spearmanr(t["roi"], t["true_roi"]).statistic) if len(t) > 2 else float("nan")
+    return {"roi_mape": float(err.mean() * 100), "roi_max_abs_err": float(err.max() * 100),
+            "roi_within_20pct": float((err < 0.2).mean()), "roi_coverage_90": float(inside.mean()),
+            "roi_rank_spearman": rho}
+
+
+def run_benchmark(
+    data: pd.DataFrame,
+    *,
+    date_col: str,
+    target_col: str,
+    spend_cols: list[str],
+    control_cols: list[str] | tuple[str, ...] = (),
+    geo_col: str | None = None,
+    lift_tests: pd.DataFrame | None = None,
+    truth: pd.DataFrame | None = None,
+    holdout_weeks: int = 8,
+    compare_uncalibrated: bool = True,
+    model_params: dict[str, Any] | None = None,
+    truth_channel_map: dict[str, str] | None = None,
+    log=print,
+) -> BenchmarkResult:
+    """Fit (uncalibrated and, with lift tests, calibrated), forecast the holdout, score ROI."""
+    df = prepare_weekly(data, date_col=date_col, target_col=target_col, spend_cols=spend_cols,
+                        control_cols=control_cols, geo_col=geo_col)
+    train = df.iloc[: len(df) - holdout_weeks] if holdout_weeks else df
+    variants: list[tuple[str, pd.DataFrame | None]] = []
+    has_lifts = lift_tests is not None and len(lift_tests) > 0
+    if not has_lifts or compare_uncalibrated:
+        variants.append(("uncalibrated", None))
+    if has_lifts:
+        variants.append(("calibrated", lift_tests))
+    if truth is not None and truth_channel_map:
+        truth = truth.assign(channel=truth["channel"].map(truth_channel_map).fillna(truth["channel"]))
+    out = BenchmarkResult()
+    for name, lifts in variants:
+        log(f"fitting {name} model on {len(train)} weeks x {len(spend_cols)} channels ...")
+        model = MarketingMixModel(**(model_params or {}))
+        model.fit(train, date_col=date_col, target_col=target_col, spend_cols=spend_cols,
+                  control_cols=control_cols, lift_tests=lifts)
+        pred = model.predict(df)
+        hold = slice(len(train), len(df))
+        oot = mape(df[target_col].to_numpy()[hold], pred["y_hat"].to_numpy()[hold]) if holdout_weeks else float("nan")
+        in_fit = mape(df[target_col].to_numpy()[: len(train)], pred["y_hat"].to_numpy()[: len(train)])
+        table = roi_table(model.posterior_, df[spend_cols].to_numpy(float))
+        metrics: dict[str, Any] = {
+            "variant": name, "calibrated": lifts is not None, "mape_oot": oot, "mape_in_sample": in_fit,
+            "holdout_weeks": holdout_weeks, "fit_seconds": model.fit_seconds_, **model.diagnostics_,
+        }
+        if truth is not None:
+            metrics.update(score_against_truth(table, truth))
+            table = table.merge(truth[["channel", "true_roi"]], on="channel", how="left")
+        out.tables[name] = table
+        out.metrics[name] = metrics
+        out.predictions = pred.assign(actual=df[target_col].to_numpy(),
+                                      split=np.where(np.arange(len(df)) < len(train), "train", "holdout"),
+                                      variant=name)
+        log(f"  {name}: fit {model.fit_seconds_:.0f}s, out-of-time MAPE {oot:.2f}%, "
+            f"divergences {model.diagnostics_['divergences']}, max r-hat {model.diagnostics_['max_rhat']:.3f}")
+    return out
+
+
+def final_metrics(result: BenchmarkResult) -> dict[str, Any]:
+    """The last JSON line: ROI point and 90 % interval per spend column for the chosen (last) variant."""
+    name = list(result.tables)[-1]
+    t = result.tables[name]
+    m = dict(result.metrics[name])
+    js: dict[str, Any] = {
+        "model": name,
+        "roi": {r.channel: round(float(r.roi), 4) for r in t.itertuples()},
+        "roi_interval": {r.channel: [round(float(r.roi_low), 4), round(float(r.roi_high), 4)] for r in t.itertuples()},
+        "mroi": {r.channel: round(float(r.mroi), 4) for r in t.itertuples()},
+        "mape_oot": round(m.pop("mape_oot"), 3), "fit_seconds": round(m.pop("fit_seconds"), 1),
+    }
+    js.update({k: (round(v, 4) if isinstance(v, float) else v) for k, v in m.items() if k != "variant"})
+    for other, om in result.metrics.items():
+        if other != name:
+            js[other] = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in om.items()
+                         if k.startswith(("roi_", "mape_oot", "fit_seconds", "divergences"))}
+            js[other]["roi"] = {r.channel: round(float(r.roi), 4) for r in result.tables[other].itertuples()}
+    return js

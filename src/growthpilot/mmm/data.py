@@ -1,0 +1,113 @@
+"""Weekly modelling table for a marketing-mix model: checks, geo aggregation, warehouse pivot.
+
+>>> import pandas as pd
+>>> df = pd.DataFrame({"date": pd.date_range("2024-01-01", periods=30, freq="7D"), "y": 1.0, "tv": 2.0})
+>>> prepare_weekly(df, date_col="date", target_col="y", spend_cols=["tv"]).shape
+(30, 3)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from growthpilot.errors import DataError, ValidationError
+
+MIN_WEEKS = 26
+
+
+def prepare_weekly(
+    data: pd.DataFrame,
+    *,
+    date_col: str,
+    target_col: str,
+    spend_cols: list[str],
+    control_cols: list[str] | tuple[str, ...] = (),
+    geo_col: str | None = None,
+    min_weeks: int = MIN_WEEKS,
+) -> pd.DataFrame:
+    """Return ``date_col, target_col, *spend_cols, *control_cols`` sorted by date, one row per date.
+
+    Rows of a geo panel are summed per date (controls averaged), giving the national series.
+    Raises :class:`ValidationError` naming the column and row for missing columns, non-numeric
+    or negative spend, missing target values or duplicate dates.
+    """
+    spend_cols, control_cols = list(spend_cols), list(control_cols)
+    if not spend_cols:
+        raise ValidationError("no spend columns given", expected="--spend-cols a,b,c")
+    needed = [date_col, target_col, *spend_cols, *control_cols] + ([geo_col] if geo_col else [])
+    missing = [c for c in needed if c not in data.columns]
+    if missing:
+        raise ValidationError(f"column(s) {missing} not in the data", column=missing[0],
+                              expected=f"one of {list(data.columns)}")
+    if len(set(spend_cols) & set(control_cols)):
+        raise ValidationError("a column is both a spend and a control column",
+                              column=sorted(set(spend_cols) & set(control_cols))[0])
+    df = data[needed].copy()
+    try:
+        df[date_col] = pd.to_datetime(df[date_col])
+    except (ValueError, TypeError) as exc:
+        raise ValidationError(f"dates do not parse: {exc}", column=date_col, expected="ISO dates") from None
+    for col in [target_col, *spend_cols, *control_cols]:
+        num = pd.to_numeric(df[col], errors="coerce")
+        bad = num.isna() & df[col].notna()
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise ValidationError("value is not numeric", row=i, column=col, value=df[col].iloc[i], expected="a number")
+        df[col] = num.astype(float)
+    if geo_col:
+        agg = {target_col: "sum", **{c: "sum" for c in spend_cols}, **{c: "mean" for c in control_cols}}
+        df = df.groupby(date_col, as_index=False).agg(agg)
+    df = df.sort_values(date_col, kind="stable").reset_index(drop=True)
+    dup = df[date_col].duplicated()
+    if dup.any():
+        i = int(np.flatnonzero(dup.to_numpy())[0])
+        raise ValidationError("duplicate date (a geo panel? pass geo_col / --geo-col)", row=i, column=date_col,
+                              value=str(df[date_col].iloc[i].date()), expected="one row per week")
+    if df[target_col].isna().any():
+        i = int(np.flatnonzero(df[target_col].isna().to_numpy())[0])
+        raise ValidationError("target is missing", row=i, column=target_col, expected="a number every week")
+    for col in spend_cols:
+        if (df[col] < 0).any():
+            i = int(np.flatnonzero((df[col] < 0).to_numpy())[0])
+            raise ValidationError("spend is negative", row=i, column=col, value=df[col].iloc[i], expected=">= 0")
+        df[col] = df[col].fillna(0.0)
+        if df[col].sum() <= 0:
+            raise DataError(f"spend column {col!r} is zero in every week; drop it from the spend columns")
+    for col in control_cols:
+        df[col] = df[col].fillna(df[col].mean())
+    if len(df) < min_weeks:
+        raise DataError(f"a marketing-mix model needs at least {min_weeks} weeks (got {len(df)}); "
+                        "use more history or a weekly instead of monthly table")
+    return df
+
+
+def weekly_from_warehouse(warehouse, *, target: str = "revenue") -> pd.DataFrame:
+    """Weekly national table from ``channel_spend`` and ``orders``: ``date, revenue, <channel>_spend``.
+
+    Spend is summed per week (weeks start on Monday) and channel; revenue is the sum of order
+    ``amount`` (returns included, as negative amounts) in the same weeks.
+    """
+    if not warehouse.has_table("channel_spend"):
+        raise DataError("the warehouse has no channel_spend table; ingest spend or run `growthpilot simulate`")
+    spend = warehouse.read(warehouse.table("channel_spend"))
+    if spend.empty:
+        raise DataError("channel_spend is empty; ingest spend per week and channel first")
+    spend["date"] = _week_start(spend["date"])
+    wide = spend.pivot_table(index="date", columns="channel", values="spend", aggfunc="sum", fill_value=0.0)
+    wide.columns = [f"{c}_spend" for c in wide.columns]
+    out = wide.reset_index()
+    if target == "revenue":
+        if not warehouse.has_table("orders"):
+            raise DataError("no orders table to compute weekly revenue from; ingest orders first")
+        o = warehouse.table("orders")
+        orders = warehouse.read(o.select("ts", "amount"))
+        orders["date"] = _week_start(orders["ts"])
+        rev = orders.groupby("date", as_index=False)["amount"].sum().rename(columns={"amount": "revenue"})
+        out = out.merge(rev, on="date", how="inner")
+    return out
+
+
+def _week_start(s: pd.Series) -> pd.Series:
+    d = pd.to_datetime(s).dt.normalize()
+    return d - pd.to_timedelta(d.dt.dayofweek, unit="D")

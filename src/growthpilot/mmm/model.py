@@ -1,0 +1,258 @@
+"""The marketing-mix model: PyMC-Marketing's MMM behind a scikit-learn-style estimator.
+
+Weekly outcome = intercept + trend + controls + yearly Fourier seasonality + the sum over
+channels of ``beta_c * saturation_c(adstock_c(spend_c))`` + noise, fitted with NUTS by
+PyMC-Marketing (``pymc_marketing.mmm.multidimensional.MMM``). Lift tests enter the likelihood
+through ``add_lift_test_measurements`` (each test observes the saturation curve's rise from
+``x`` to ``x + delta_x``). Everything downstream (ROI, marginal ROI, response curves, the
+budget optimiser, forecasts) reads the flattened draws in :class:`~growthpilot.mmm.posterior.MMMPosterior`.
+
+>>> m = MarketingMixModel(draws=200, tune=200)   # doctest: +SKIP
+>>> m.fit(df, date_col="date", target_col="revenue", spend_cols=["tv", "search"])  # doctest: +SKIP
+>>> m.roi()  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from growthpilot.errors import ConfigError, NotFittedError, require
+from growthpilot.mmm.data import prepare_weekly
+from growthpilot.mmm.lift import LiftTests, normalize_lift_tests
+from growthpilot.mmm.posterior import MMMPosterior
+from growthpilot.mmm.transforms import ADSTOCKS, SATURATIONS
+
+TREND = "_trend"
+MODEL_VERSION = "mmm-pymc-marketing-0.19"
+
+
+class MarketingMixModel:
+    """Bayesian marketing-mix model with adstock, saturation, controls and lift-test calibration.
+
+    Parameters
+    ----------
+    adstock : ``"geometric"`` or ``"delayed"`` carry-over (weights normalised to sum to 1).
+    saturation : ``"hill"`` (:class:`~growthpilot.mmm.saturation.ReferenceHillSaturation`: concave or
+        S-shaped, parametrised by the contribution at typical spend) or ``"logistic"`` (concave).
+    l_max : weeks an effect lasts.
+    yearly_seasonality : Fourier order of yearly seasonality (0 = none).
+    trend : add a linear trend control.
+    draws, tune, chains : NUTS settings (PyMC's sampler; one process per chain).
+    target_accept : NUTS target acceptance.
+    random_seed : seed for the sampler.
+    progressbar : show PyMC's progress bar.
+    model_config : extra PyMC-Marketing priors (``{"saturation_beta": Prior(...)}``) overriding ours.
+
+    Attributes
+    ----------
+    posterior_ : :class:`MMMPosterior` draws.
+    mmm_ : the fitted PyMC-Marketing model; idata_: its InferenceData.
+    lift_tests_ : the lift tests used (per-week form) and the dropped ones.
+    diagnostics_ : divergences, max r-hat, min effective sample size.
+    fit_seconds_ : wall time of build + sampling.
+    """
+
+    def __init__(
+        self,
+        *,
+        adstock: str = "geometric",
+        saturation: str = "hill",
+        l_max: int = 8,
+        yearly_seasonality: int = 3,
+        trend: bool = True,
+        draws: int = 500,
+        tune: int = 500,
+        chains: int = 2,
+        target_accept: float = 0.9,
+        random_seed: int = 0,
+        progressbar: bool = False,
+        model_config: dict | None = None,
+    ) -> None:
+        self.adstock = adstock
+        self.saturation = saturation
+        self.l_max = l_max
+        self.yearly_seasonality = yearly_seasonality
+        self.trend = trend
+        self.draws = draws
+        self.tune = tune
+        self.chains = chains
+        self.target_accept = target_accept
+        self.random_seed = random_seed
+        self.progressbar = progressbar
+        self.model_config = model_config
+
+    # ------------------------------------------------------------------ fit
+    def fit(
+        self,
+        data: pd.DataFrame,
+        *,
+        date_col: str = "date",
+        target_col: str = "y",
+        spend_cols: list[str],
+        control_cols: list[str] | tuple[str, ...] = (),
+        geo_col: str | None = None,
+        lift_tests: pd.DataFrame | None = None,
+    ) -> MarketingMixModel:
+        """Fit on a weekly table; ``lift_tests`` (either form, see :mod:`growthpilot.mmm.lift`) calibrate it."""
+        if self.adstock not in ADSTOCKS:
+            raise ConfigError(f"adstock must be one of {ADSTOCKS}, got {self.adstock!r}")
+        if self.saturation not in SATURATIONS:
+            raise ConfigError(f"saturation must be one of {SATURATIONS}, got {self.saturation!r}")
+        mmm_mod = require("pymc_marketing.mmm.multidimensional", "mmm")
+        comps = require("pymc_marketing.mmm", "mmm")
+        df = prepare_weekly(data, date_col=date_col, target_col=target_col, spend_cols=spend_cols,
+                            control_cols=control_cols, geo_col=geo_col)
+        self.date_col_, self.target_col_ = date_col, target_col
+        self.spend_cols_, self.control_cols_ = list(spend_cols), list(control_cols)
+        self.dates_ = pd.DatetimeIndex(df[date_col])
+        self.spend_ = df[self.spend_cols_].to_numpy(float)
+        self.y_ = df[target_col].to_numpy(float)
+        ctrl = df[self.control_cols_]
+        self.controls_raw_ = ctrl.to_numpy(float)
+        self.control_mean_ = ctrl.mean().to_numpy(float)
+        sd = ctrl.std(ddof=0).to_numpy(float)
+        self.control_std_ = np.where(sd > 0, sd, 1.0)
+        self.lift_tests_ = normalize_lift_tests(lift_tests, spend_cols=self.spend_cols_, data=df,
+                                                date_col=date_col) if lift_tests is not None else LiftTests(
+            pd.DataFrame(columns=["channel", "x", "delta_x", "delta_y", "sigma", "source"]))
+
+        X = pd.DataFrame({"date": self.dates_})
+        for c in self.spend_cols_:
+            X[c] = df[c].to_numpy(float)
+        controls = self._controls(df[self.control_cols_], self.dates_)
+        names = self._control_names()
+        for j, c in enumerate(names):
+            X[c] = controls[:, j]
+        adstock = (comps.GeometricAdstock(l_max=self.l_max) if self.adstock == "geometric"
+                   else comps.DelayedAdstock(l_max=self.l_max))
+        if self.saturation == "logistic":
+            saturation, scaling = comps.LogisticSaturation(), None
+        else:  # Hill at typical spend: channels scaled by their mean so typical spend is 1
+            from pymc_marketing.mmm.scaling import VariableScaling
+
+            from growthpilot.mmm.saturation import ReferenceHillSaturation
+
+            saturation, scaling = ReferenceHillSaturation(), {"channel": VariableScaling(method="mean", dims=())}
+        t0 = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            warnings.simplefilter("ignore", UserWarning)
+            mmm = mmm_mod.MMM(
+                date_column="date", channel_columns=self.spend_cols_, target_column=target_col,
+                adstock=adstock, saturation=saturation, control_columns=names or None,
+                yearly_seasonality=self.yearly_seasonality or None, model_config=self._priors(), scaling=scaling,
+            )
+            y = pd.Series(self.y_, name=target_col)
+            mmm.build_model(X, y)
+            if len(self.lift_tests_.tests):
+                mmm.add_lift_test_measurements(self.lift_tests_.tests[["channel", "x", "delta_x", "delta_y", "sigma"]])
+            cores = max(1, min(self.chains, os.cpu_count() or 1))
+            mmm.fit(X, y, chains=self.chains, cores=cores, draws=self.draws, tune=self.tune,
+                    target_accept=self.target_accept, random_seed=self.random_seed,
+                    progressbar=self.progressbar, compute_convergence_checks=False)
+        self.fit_seconds_ = time.perf_counter() - t0
+        self.mmm_, self.idata_ = mmm, mmm.idata
+        self.posterior_ = self._extract_posterior()
+        self.diagnostics_ = self._diagnostics()
+        return self
+
+    def _priors(self) -> dict:
+        """PyMC-Marketing priors: the transformations' defaults, overridden by ``model_config``."""
+        return dict(self.model_config or {})
+
+    def _control_names(self) -> list[str]:
+        return [*self.control_cols_, *([TREND] if self.trend else [])]
+
+    def _controls(self, ctrl: pd.DataFrame, dates: pd.DatetimeIndex) -> np.ndarray:
+        """Standardised controls (training mean/sd) plus the trend in training-window units."""
+        cols = []
+        if self.control_cols_:
+            cols.append((ctrl.to_numpy(float) - self.control_mean_) / self.control_std_)
+        if self.trend:
+            span = max((self.dates_[-1] - self.dates_[0]).days, 1)
+            cols.append(((dates - self.dates_[0]).days.to_numpy(float) / span)[:, None])
+        return np.concatenate(cols, axis=1) if cols else np.zeros((len(dates), 0))
+
+    def _extract_posterior(self) -> MMMPosterior:
+        post = self.idata_.posterior.stack(sample=("chain", "draw"))
+
+        def per_channel(name: str) -> np.ndarray:
+            return post[name].sel(channel=self.spend_cols_).transpose("sample", "channel").to_numpy()
+
+        ad = {"alpha": per_channel("adstock_alpha")}
+        if self.adstock == "delayed":
+            ad["theta"] = per_channel("adstock_theta")
+        keys = ("beta", "lam") if self.saturation == "logistic" else ("beta", "slope", "kappa")
+        sat = {k: per_channel(f"saturation_{k}") for k in keys}
+        scales = self.mmm_.get_scales_as_xarray()
+        names = self._control_names()
+        gamma_c = (post["gamma_control"].sel(control=names).transpose("sample", "control").to_numpy()
+                   if names else None)
+        gamma_f = post["gamma_fourier"].transpose("sample", ...).to_numpy() if self.yearly_seasonality else None
+        return MMMPosterior(
+            channels=list(self.spend_cols_), adstock=self.adstock, saturation=self.saturation, l_max=self.l_max,
+            adstock_params=ad, saturation_params=sat,
+            channel_scale=scales["channel_scale"].sel(channel=self.spend_cols_).to_numpy().astype(float),
+            target_scale=float(scales["target_scale"].to_numpy()),
+            intercept=post["intercept_contribution"].to_numpy().reshape(-1),
+            sigma=post["y_sigma"].to_numpy().reshape(-1) * float(scales["target_scale"].to_numpy()),
+            gamma_control=gamma_c, gamma_fourier=gamma_f, n_fourier=int(self.yearly_seasonality or 0),
+            controls=names,
+        )
+
+    def _diagnostics(self) -> dict[str, Any]:
+        import arviz as az
+
+        names = [v for v in self.idata_.posterior.data_vars if v.startswith(("adstock_", "saturation_"))]
+        summ = az.summary(self.idata_, var_names=names, kind="diagnostics")
+        return {
+            "divergences": int(self.idata_.sample_stats["diverging"].sum()),
+            "max_rhat": float(summ["r_hat"].max()), "min_ess_bulk": float(summ["ess_bulk"].min()),
+            "draws": int(self.posterior_.n_draws), "lift_tests": len(self.lift_tests_.tests),
+            "lift_tests_dropped": len(self.lift_tests_.dropped),
+        }
+
+    # ------------------------------------------------------------- predict
+    def _check(self) -> None:
+        if not hasattr(self, "posterior_"):
+            raise NotFittedError("MarketingMixModel is not fitted yet; call fit(data, ...) first")
+
+    def design(self, data: pd.DataFrame | None = None) -> tuple[pd.DatetimeIndex, np.ndarray, np.ndarray]:
+        """Dates, spend ``(T, C)`` and standardised controls for ``data`` (default: the training table)."""
+        self._check()
+        if data is None:
+            return self.dates_, self.spend_, self._controls(
+                pd.DataFrame(self._train_controls(), columns=self.control_cols_), self.dates_)
+        df = data.copy()
+        df[self.date_col_] = pd.to_datetime(df[self.date_col_])
+        df = df.sort_values(self.date_col_, kind="stable").reset_index(drop=True)
+        dates = pd.DatetimeIndex(df[self.date_col_])
+        spend = df[self.spend_cols_].astype(float).fillna(0.0).to_numpy()
+        ctrl = df[self.control_cols_].astype(float)
+        ctrl = ctrl.fillna(pd.Series(self.control_mean_, index=self.control_cols_))
+        return dates, spend, self._controls(ctrl, dates)
+
+    def _train_controls(self) -> np.ndarray:
+        return self.controls_raw_
+
+    def predict(self, data: pd.DataFrame | None = None, *, interval: float = 0.9,
+                include_noise: bool = True) -> pd.DataFrame:
+        """Posterior predictive outcome per week: ``date, y_hat, lo, hi`` (mean and central interval).
+
+        Pass the full history followed by future weeks: carry-over needs the earlier spend.
+        """
+        dates, spend, controls = self.design(data)
+        mu = self.posterior_.mean_outcome(dates, spend, controls)
+        draws = mu
+        if include_noise:
+            rng = np.random.default_rng(self.random_seed)
+            draws = mu + rng.normal(0.0, 1.0, mu.shape) * self.posterior_.sigma[:, None]
+        q = (1 - interval) / 2
+        return pd.DataFrame({"date": dates, "y_hat": mu.mean(0), "lo": np.quantile(draws, q, axis=0),
+                             "hi": np.quantile(draws, 1 - q, axis=0)})

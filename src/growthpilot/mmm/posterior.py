@@ -1,0 +1,96 @@
+"""Posterior draws of a fitted marketing-mix model as plain NumPy arrays, and what they imply.
+
+:class:`MMMPosterior` holds the adstock, saturation, control and seasonality draws of a
+PyMC-Marketing fit (flattened over chains) in original units, so contributions, response
+curves and forecasts for any spend path are one vectorised call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from growthpilot.mmm.transforms import adstock_weights, apply_adstock, saturate, yearly_fourier
+
+
+@dataclass
+class MMMPosterior:
+    """Flattened posterior draws (``S`` draws) of a marketing-mix model.
+
+    Attributes
+    ----------
+    channels : spend columns, in model order (``C``).
+    adstock, saturation : transformation kinds.
+    l_max : adstock lags.
+    adstock_params : ``alpha`` (and ``theta``) draws ``(S, C)``.
+    saturation_params : ``beta`` and ``lam`` or ``slope``/``kappa`` draws ``(S, C)`` (scaled units).
+    channel_scale : ``(C,)`` spend scale; target_scale: outcome scale.
+    intercept : ``(S,)``; gamma_control: ``(S, K)``; gamma_fourier: ``(S, 2n)``; sigma: ``(S,)``.
+    """
+
+    channels: list[str]
+    adstock: str
+    saturation: str
+    l_max: int
+    adstock_params: dict[str, np.ndarray]
+    saturation_params: dict[str, np.ndarray]
+    channel_scale: np.ndarray
+    target_scale: float
+    intercept: np.ndarray
+    sigma: np.ndarray
+    gamma_control: np.ndarray | None = None
+    gamma_fourier: np.ndarray | None = None
+    n_fourier: int = 0
+    controls: list[str] = field(default_factory=list)
+
+    @property
+    def n_draws(self) -> int:
+        return int(self.intercept.shape[0])
+
+    def thin(self, max_draws: int, seed: int = 0) -> MMMPosterior:
+        """A copy keeping at most ``max_draws`` draws (evenly spaced) to bound memory and time."""
+        if self.n_draws <= max_draws:
+            return self
+        idx = np.linspace(0, self.n_draws - 1, max_draws).round().astype(int)
+
+        def take(a):
+            return None if a is None else a[idx]
+
+        return MMMPosterior(
+            self.channels, self.adstock, self.saturation, self.l_max,
+            {k: v[idx] for k, v in self.adstock_params.items()},
+            {k: v[idx] for k, v in self.saturation_params.items()},
+            self.channel_scale, self.target_scale, self.intercept[idx], self.sigma[idx],
+            take(self.gamma_control), take(self.gamma_fourier), self.n_fourier, list(self.controls),
+        )
+
+    def contributions(self, spend: np.ndarray) -> np.ndarray:
+        """Weekly revenue contribution ``(S, T, C)`` of a spend path ``(T, C)`` (original units)."""
+        w = adstock_weights(self.adstock, self.adstock_params["alpha"], self.adstock_params.get("theta"),
+                            l_max=self.l_max)
+        x = apply_adstock(np.asarray(spend, dtype=float) / self.channel_scale, w)
+        return saturate(x, self.saturation, self.saturation_params) * self.target_scale
+
+    def steady_response(self, weekly_spend: np.ndarray) -> np.ndarray:
+        """Long-run weekly contribution ``(S, G, C)`` of constant weekly spend levels ``(G, C)``.
+
+        Adstock weights sum to one, so constant spend ``x`` has adstocked value ``x``.
+        """
+        x = np.asarray(weekly_spend, dtype=float) / self.channel_scale
+        return saturate(np.broadcast_to(x, (self.n_draws, *x.shape)), self.saturation,
+                        self.saturation_params) * self.target_scale
+
+    def baseline(self, dates, controls: np.ndarray | None) -> np.ndarray:
+        """Non-media part ``(S, T)``: intercept, controls (already standardised) and seasonality."""
+        n_t = len(dates)
+        out = np.repeat(self.intercept[:, None], n_t, axis=1)
+        if self.gamma_control is not None and controls is not None and controls.shape[1]:
+            out = out + self.gamma_control @ np.asarray(controls, dtype=float).T
+        if self.gamma_fourier is not None and self.n_fourier:
+            out = out + self.gamma_fourier @ yearly_fourier(dates, self.n_fourier).T
+        return out * self.target_scale
+
+    def mean_outcome(self, dates, spend: np.ndarray, controls: np.ndarray | None) -> np.ndarray:
+        """Expected outcome ``(S, T)``: baseline plus all channel contributions."""
+        return self.baseline(dates, controls) + self.contributions(spend).sum(axis=2)

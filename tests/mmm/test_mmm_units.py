@@ -1,0 +1,187 @@
+"""Unit tests for the MMM building blocks that need no sampling (hand-made posteriors)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from growthpilot.errors import DataError, NotFittedError, ValidationError
+from growthpilot.mmm import (
+    MMM_RESULTS,
+    BudgetOptimizer,
+    MarketingMixModel,
+    MMMPosterior,
+    lift_tests_from_experiments,
+    normalize_lift_tests,
+    prepare_weekly,
+    response_curves,
+    roi_table,
+)
+from growthpilot.mmm.report import write_report
+from growthpilot.mmm.summary import contributions_over_time, mape
+from growthpilot.mmm.transforms import adstock_weights, apply_adstock, saturate, yearly_fourier
+from growthpilot.simulate.media import adstock_weights as sim_weights
+from growthpilot.simulate.media import apply_adstock as sim_apply
+from growthpilot.simulate.media import hill, logistic
+
+
+def _posterior(n_draws: int = 50, saturation: str = "logistic", seed: int = 0) -> MMMPosterior:
+    rng = np.random.default_rng(seed)
+    c = 2
+    sat = ({"beta": rng.uniform(0.2, 0.3, (n_draws, c)), "lam": rng.uniform(1.5, 2.5, (n_draws, c))}
+           if saturation == "logistic" else
+           {"beta": rng.uniform(0.2, 0.3, (n_draws, c)), "slope": rng.uniform(1.5, 2.0, (n_draws, c)),
+            "kappa": rng.uniform(0.8, 1.5, (n_draws, c))})
+    return MMMPosterior(
+        channels=["tv", "search"], adstock="geometric", saturation=saturation, l_max=4,
+        adstock_params={"alpha": rng.uniform(0.3, 0.5, (n_draws, c))}, saturation_params=sat,
+        channel_scale=np.array([100.0, 50.0]), target_scale=1000.0, intercept=np.full(n_draws, 0.5),
+        sigma=np.full(n_draws, 10.0), gamma_fourier=np.zeros((n_draws, 4)), n_fourier=2,
+    )
+
+
+def test_adstock_and_saturation_match_the_simulator_definitions():
+    for kind, theta in (("geometric", None), ("delayed", np.array([[1.5]]))):
+        w = adstock_weights(kind, np.array([[0.6]]), theta, l_max=6)
+        ref = sim_weights(kind, alpha=0.6, theta=1.5 if theta is not None else 0.0, l_max=6)
+        np.testing.assert_allclose(w[0, 0], ref)
+        x = np.random.default_rng(1).uniform(0, 5, (20, 1))
+        np.testing.assert_allclose(apply_adstock(x, w)[0, :, 0], sim_apply(x[:, 0], ref))
+    x = np.linspace(0, 3, 7)[None, :, None]
+    got = saturate(x, "hill", {"beta": np.array([[2.0]]), "slope": np.array([[1.7]]), "kappa": np.array([[1.1]])})
+    ref = 2.0 * hill(x[0, :, 0], k=1.1, slope=1.7) / hill(np.array([1.0]), k=1.1, slope=1.7)
+    np.testing.assert_allclose(got[0, :, 0], ref, atol=1e-12)
+    got = saturate(x, "logistic", {"beta": np.array([[3.0]]), "lam": np.array([[0.8]])})
+    np.testing.assert_allclose(got[0, :, 0], 3.0 * logistic(x[0, :, 0], lam=0.8))
+
+
+def test_yearly_fourier_is_periodic():
+    f = yearly_fourier(pd.to_datetime(["2023-03-01", "2024-03-01"]), 2)
+    assert f.shape == (2, 4)
+    np.testing.assert_allclose(f[0], f[1], atol=0.05)  # leap day shifts a day
+
+
+def test_constant_spend_reaches_steady_state():
+    post = _posterior()
+    spend = np.tile([80.0, 40.0], (30, 1))
+    contrib = post.contributions(spend)
+    steady = post.steady_response(np.array([[80.0, 40.0]]))
+    np.testing.assert_allclose(contrib[:, -1, :], steady[:, 0, :], rtol=1e-9)
+
+
+def test_roi_table_intervals_bracket_point_and_mroi_below_roi_for_concave_curves():
+    post = _posterior()
+    spend = np.random.default_rng(3).uniform(20, 120, (40, 2))
+    t = roi_table(post, spend)
+    assert list(t["channel"]) == ["tv", "search"]
+    assert (t["roi_low"] <= t["roi"]).all() and (t["roi"] <= t["roi_high"]).all()
+    assert (t["mroi"] < t["roi"]).all()  # logistic curves are concave: marginal below average
+    np.testing.assert_allclose(t["spend"], spend.sum(0))
+
+
+def test_response_curves_start_at_zero_and_increase():
+    post = _posterior(saturation="hill")
+    curves = response_curves(post, np.full((10, 2), 60.0), n_points=11)
+    for _, c in curves.groupby("channel"):
+        assert c["response"].iloc[0] == pytest.approx(0.0)
+        assert np.all(np.diff(c["response"]) >= 0)
+        assert c["current"].sum() == 1
+
+
+def test_optimiser_respects_bounds_budget_and_does_not_lose():
+    post = _posterior()
+    plan = BudgetOptimizer(bounds={"tv": (0.5, 2.0)}, default_bounds=(0.5, 2.0)).allocate(post, {"tv": 100.0,
+                                                                                                  "search": 10.0})
+    a = plan.allocation
+    assert a["recommended"].sum() == pytest.approx(110.0)
+    assert (a["recommended"] >= a["lower"] - 1e-6).all() and (a["recommended"] <= a["upper"] + 1e-6).all()
+    assert plan.gain >= -1e-9 and plan.gain_low <= plan.gain <= plan.gain_high
+    # search is far less saturated per dollar: money moves towards it up to its bound
+    assert a.set_index("channel").loc["search", "recommended"] == pytest.approx(20.0, rel=1e-3)
+
+
+def test_optimiser_rejects_infeasible_budget_and_unknown_channels():
+    post = _posterior()
+    with pytest.raises(ValidationError, match="cannot be met"):
+        BudgetOptimizer().allocate(post, {"tv": 100.0, "search": 10.0}, budget=1000.0)
+    with pytest.raises(ValidationError, match="unknown channel"):
+        BudgetOptimizer(bounds={"radio": (0, 1)}).allocate(post, {"tv": 1.0, "search": 1.0})
+
+
+def test_lift_tests_total_form_and_channel_matching():
+    dates = pd.date_range("2024-01-01", periods=10, freq="7D")
+    data = pd.DataFrame({"date": dates, "tv_spend": np.arange(10) * 10.0})
+    tests = pd.DataFrame({"channel": ["tv", "tv", "radio"], "start_date": [dates[2]] * 3,
+                          "end_date": [dates[5] + pd.Timedelta(days=6)] * 3, "delta_spend": [40.0, 40.0, 5.0],
+                          "lift": [80.0, -20.0, 3.0], "lift_se": [8.0, 8.0, 1.0]})
+    lt = normalize_lift_tests(tests, spend_cols=["tv_spend"], data=data)
+    assert len(lt.tests) == 1 and len(lt.dropped) == 2
+    row = lt.tests.iloc[0]
+    assert row["channel"] == "tv_spend" and row["x"] == pytest.approx(35.0)
+    assert (row["delta_x"], row["delta_y"], row["sigma"]) == pytest.approx((10.0, 20.0, 2.0))
+    reasons = " ".join(d["reason"] for d in lt.dropped)
+    assert "opposite sign" in reasons and "not one of the spend columns" in reasons
+
+
+def test_lift_tests_from_our_experiments():
+    results = pd.DataFrame({"campaign_id": ["c1", "c1"], "arm": ["treatment", "control"],
+                            "metric": ["incremental_revenue"] * 2, "value": [500.0, 0.0],
+                            "ci_low": [300.0, 0.0], "ci_high": [700.0, 0.0]})
+    campaigns = pd.DataFrame({"campaign_id": ["c1"], "channel": ["social"], "budget": [200.0],
+                              "start_ts": pd.to_datetime(["2024-01-01"]), "end_ts": pd.to_datetime(["2024-01-28"])})
+    out = lift_tests_from_experiments(results, campaigns)
+    assert len(out) == 1 and out.loc[0, "lift"] == 500.0 and out.loc[0, "channel"] == "social"
+
+
+def test_prepare_weekly_errors_name_the_problem():
+    df = pd.DataFrame({"date": pd.date_range("2024-01-01", periods=30, freq="7D"), "y": 1.0, "tv": 2.0})
+    with pytest.raises(ValidationError, match="radio"):
+        prepare_weekly(df, date_col="date", target_col="y", spend_cols=["radio"])
+    bad = df.assign(tv=-1.0)
+    with pytest.raises(ValidationError, match="negative"):
+        prepare_weekly(bad, date_col="date", target_col="y", spend_cols=["tv"])
+    with pytest.raises(DataError, match="at least"):
+        prepare_weekly(df.head(10), date_col="date", target_col="y", spend_cols=["tv"])
+    panel = pd.concat([df.assign(geo="a"), df.assign(geo="b")])
+    with pytest.raises(ValidationError, match="duplicate date"):
+        prepare_weekly(panel, date_col="date", target_col="y", spend_cols=["tv"])
+    nat = prepare_weekly(panel, date_col="date", target_col="y", spend_cols=["tv"], geo_col="geo")
+    assert len(nat) == 30 and nat["tv"].iloc[0] == 4.0
+
+
+def test_not_fitted_and_contract():
+    with pytest.raises(NotFittedError):
+        MarketingMixModel().predict()
+    assert {"channel", "roi", "roi_low", "roi_high", "mroi", "contribution", "spend", "run_id",
+            "model_version"} <= set(MMM_RESULTS.columns)
+    assert mape(np.array([100.0, 200.0]), np.array([110.0, 180.0])) == pytest.approx(10.0)
+
+
+def test_report_is_self_contained_html(tmp_path):
+    post = _posterior()
+    dates = pd.date_range("2024-01-01", periods=20, freq="7D")
+    spend = np.random.default_rng(0).uniform(20, 100, (20, 2))
+    contrib = contributions_over_time(post, dates, spend, None)
+    fit = pd.DataFrame({"date": dates, "y_hat": 1.0, "lo": 0.5, "hi": 1.5})
+    plan = BudgetOptimizer().allocate(post, spend[-4:].mean(0))
+    path = write_report(tmp_path / "r.html", title="t", roi=roi_table(post, spend), contrib=contrib,
+                        curves=response_curves(post, spend), fit=fit, actual=np.ones(20), plan=plan, notes=["n"])
+    text = path.read_text()
+    assert text.count("<svg") >= 4 and "http" not in text and "<script" not in text
+    assert "Recommended weekly split" in text
+
+
+def test_benchmark_scoring_against_truth():
+    from growthpilot.mmm.benchmark import BenchmarkResult, final_metrics, score_against_truth
+
+    table = pd.DataFrame({"channel": ["a", "b", "c"], "roi": [1.1, 2.0, 3.9], "roi_low": [0.9, 1.0, 3.5],
+                          "roi_high": [1.3, 1.5, 4.5], "mroi": [0.5, 1.0, 2.0]})
+    truth = pd.DataFrame({"channel": ["a", "b", "c"], "true_roi": [1.0, 2.0, 3.0]})
+    s = score_against_truth(table, truth)
+    assert s["roi_coverage_90"] == pytest.approx(1 / 3)
+    assert s["roi_within_20pct"] == pytest.approx(2 / 3)
+    assert s["roi_mape"] == pytest.approx((10 + 0 + 30) / 3)
+    res = BenchmarkResult({"calibrated": table}, None, {"calibrated": {"mape_oot": 2.0, "fit_seconds": 9.0}})
+    js = final_metrics(res)
+    assert js["roi"]["c"] == 3.9 and js["roi_interval"]["b"] == [1.0, 1.5] and js["mape_oot"] == 2.0
