@@ -29,8 +29,52 @@ class Stage:
         return getattr(importlib.import_module(module), func)
 
 
-# In loop order. Each target is the stage's own entry point in its package.
-STAGES: tuple[Stage, ...] = ()
+def customers_stage(ws: Workspace) -> dict:
+    from growthpilot.customers.pipeline import run_customers
+
+    res = run_customers(ws)
+    return {"model": res.selected, "customers": len(res.scores), "cutoff": str(res.cutoff.date()),
+            "expected_spend_total": round(float(res.scores.expected_spend.sum()), 2)}
+
+
+def recommend_stage(ws: Workspace) -> dict:
+    from growthpilot.recommend.pipeline import recommend_workspace
+
+    recs, info = recommend_workspace(ws, k=10)
+    return {"customers": int(recs["customer_id"].nunique()), "rows": len(recs),
+            **{k: v for k, v in info.items() if isinstance(v, (int, float, str))}}
+
+
+def forecast_stage(ws: Workspace) -> dict:
+    from growthpilot.forecast.pipeline import run_forecast
+
+    res = run_forecast(ws, levels=("total", "category"), freq="W", horizon=8)
+    return {k: v for k, v in vars(res).items() if isinstance(v, (int, float, str))}
+
+
+def mmm_stage(ws: Workspace) -> dict:
+    from growthpilot.mmm.run import run_mmm
+
+    res = run_mmm(ws)
+    return {k: v for k, v in vars(res).items() if isinstance(v, (int, float, str))}
+
+
+def decide_stage(ws: Workspace) -> dict:
+    from growthpilot.decide.loop import plan_next_campaign
+
+    res = plan_next_campaign(ws, plan_id="next")
+    return {"model": res.chosen_model, "trained_on_sends": res.training_rows, "planned": len(res.plan),
+            "expected_profit": round(res.expected_profit, 2), "cost": round(res.cost, 2)}
+
+
+# In loop order. Each target is the stage's own entry point.
+STAGES: tuple[Stage, ...] = (
+    Stage("customers", "growthpilot.pipeline:customers_stage", "customer 360, scores, segments, personas"),
+    Stage("recommend", "growthpilot.pipeline:recommend_stage", "top-10 products per customer"),
+    Stage("forecast", "growthpilot.pipeline:forecast_stage", "weekly demand by category, with intervals"),
+    Stage("mmm", "growthpilot.pipeline:mmm_stage", "channel ROI and budget split"),
+    Stage("decide", "growthpilot.pipeline:decide_stage", "uplift from past campaigns -> next targeting plan"),
+)
 
 
 def available_stages() -> list[Stage]:
@@ -82,8 +126,6 @@ def run_loop(ws: Workspace, only: list[str] | None = None,
         except MissingDependencyError as exc:
             results.append(StageResult(stage.name, f"skipped: {exc}", 0.0, {}))
             continue
-        with ws.run(stage.name, {"via": "loop"}) as run:
-            metrics = fn(ws) or {}
-            run.metrics.update(metrics)
+        metrics = fn(ws) or {}  # each stage records its own run in the runs table
         results.append(StageResult(stage.name, "ok", time.perf_counter() - t0, metrics))
     return results

@@ -1,0 +1,115 @@
+"""Close the loop: learn uplift from the campaigns already run, then plan who gets which offer next.
+
+Past sends (arms, including the control holdout) and their measured conversions become an
+experiment table; each customer's features are taken as of the campaign's start (point in time,
+so nothing the e-mail caused leaks into them). The chosen uplift model scores every customer as
+of now and the allocator writes the next plan to ``targeting_plans``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from growthpilot.errors import DataError
+
+CONTROL_ARMS = ("control", "holdout")
+
+
+@dataclass
+class LoopPlan:
+    """What :func:`plan_next_campaign` learned and decided."""
+
+    plan: pd.DataFrame
+    chosen_model: str
+    arms: list[str]
+    training_rows: int
+    expected_profit: float
+    cost: float
+
+
+def _numeric(df: pd.DataFrame) -> pd.DataFrame:
+    cols = [c for c in df.columns if c != "customer_id" and pd.api.types.is_numeric_dtype(df[c])]
+    return df[cols].astype(float)
+
+
+def experiment_table(ws) -> pd.DataFrame:
+    """One row per past send: customer features as of the campaign start, arm and conversion (0/1)."""
+    from growthpilot.features import warehouse_features
+
+    wh = ws.warehouse
+    if not (wh.has_table("sends") and wh.has_table("outcomes")):
+        raise DataError("no campaigns have been measured yet (tables sends and outcomes are empty); "
+                        "send a campaign with a holdout and ingest its outcomes first")
+    sends = wh.read(wh.table("sends").select("campaign_id", "customer_id", "arm", "ts"))
+    conv = wh.read(wh.table("outcomes").filter(lambda t: t.outcome_type == "conversion")
+                   .select("campaign_id", "customer_id"))
+    conv["converted"] = 1.0
+    sends = sends.merge(conv.drop_duplicates(), on=["campaign_id", "customer_id"], how="left")
+    sends["converted"] = sends["converted"].fillna(0.0)
+    sends["arm"] = sends["arm"].astype(str).replace({a: "control" for a in CONTROL_ARMS})
+    with_control = sends.groupby("campaign_id")["arm"].transform(lambda a: (a == "control").any())
+    sends = sends[with_control]
+    if sends.empty:
+        raise DataError("no past campaign has a control group: uplift cannot be measured without one")
+    parts = []
+    for cid, grp in sends.groupby("campaign_id"):
+        start = pd.Timestamp(grp["ts"].min()).normalize()
+        feats = wh.read(warehouse_features(wh, start))
+        parts.append(grp.merge(feats, on="customer_id", how="left"))
+    return pd.concat(parts, ignore_index=True)
+
+
+def plan_next_campaign(
+    ws, *, budget: float | None = None, cost_per_send: float | None = None, margin_rate: float | None = None,
+    plan_id: str = "next", learners: tuple[str, ...] = ("s", "t", "dr"), cv: int = 2, seed: int = 42,
+    consent_channel: str = "email", run_id: str = "",
+) -> LoopPlan:
+    """Fit uplift on past campaigns and allocate the next one under ``budget``; writes ``targeting_plans``.
+
+    Defaults come from the data: the cost of a send is the mean recorded send cost, the margin of
+    a conversion is the mean conversion value times the catalogue's mean margin rate, and the budget
+    covers sends to a fifth of the customers.
+    """
+    from growthpilot.campaigns.eligibility import consented
+    from growthpilot.decide.targeting import plan_offers
+    from growthpilot.decide.uplift_model import UpliftModel
+    from growthpilot.features import warehouse_features
+
+    wh = ws.warehouse
+    exp = experiment_table(ws)
+    X = _numeric(exp.drop(columns=["campaign_id", "arm", "ts", "converted"]))
+    model = UpliftModel(learners=learners, cv=cv, random_state=seed)
+    model.fit(X, exp["arm"], exp["converted"], control="control")
+    now = wh.read(wh.table("orders").aggregate(last=lambda t: t.ts.max()))["last"].iloc[0]
+    current = wh.read(warehouse_features(wh, pd.Timestamp(now).normalize() + pd.Timedelta(days=1)))
+    uplift = model.predict_frame(_numeric(current)[X.columns])
+    arms = list(model.arms_)
+    ids = current["customer_id"].astype(str).tolist()
+
+    send_cost = cost_per_send if cost_per_send is not None else float(
+        wh.read(wh.table("sends").aggregate(c=lambda t: t.cost.mean()))["c"].fillna(0.05).iloc[0])
+    value = wh.read(wh.table("outcomes").filter(lambda t: t.outcome_type == "conversion")
+                    .aggregate(v=lambda t: t.value.mean()))["v"].iloc[0]
+    if margin_rate is None:
+        margin_rate = 0.3
+        if wh.has_table("products"):
+            p = wh.read(wh.table("products").select("price", "cost")).dropna()
+            p = p[p.price > 0]
+            if len(p):
+                margin_rate = float(np.clip(((p.price - p.cost) / p.price).mean(), 0.05, 0.95))
+    margin = float(value if pd.notna(value) else 0.0) * margin_rate
+    cost = np.full((len(ids), len(arms)), send_cost)
+    budget = budget if budget is not None else send_cost * len(ids) / 5
+    eligible = None
+    if consent_channel:
+        ok = consented(wh, ids, consent_channel)
+        eligible = np.repeat(np.array([c in ok for c in ids])[:, None], len(arms), axis=1)
+    plan = plan_offers(ids, arms, uplift=uplift.to_numpy(float), margin=np.full(len(ids), margin), cost=cost,
+                       budget=budget, eligible=eligible, plan_id=plan_id, run_id=run_id,
+                       model_version=model.model_version)
+    wh.write("targeting_plans", plan, mode="upsert")
+    alloc = plan.attrs["allocation"]
+    return LoopPlan(plan, model.best_name_, arms, len(exp), float(alloc.total_profit), float(alloc.total_cost))
