@@ -36,8 +36,8 @@ def register(app: typer.Typer) -> None:
         """Write checked copy variants (rejections kept with reasons) into copy_variants."""
         from growthpilot.genai.brief import BrandVoice
         from growthpilot.genai.briefs import briefs_for_customers, briefs_for_segments
-        from growthpilot.genai.copy_studio import CopyStudio
         from growthpilot.genai.llm_factory import get_backend
+        from growthpilot.genai.workspace_stages import write_copy
         from growthpilot.workspace import Workspace
 
         ws = Workspace.open(workspace)
@@ -56,13 +56,11 @@ def register(app: typer.Typer) -> None:
             briefs = briefs_for_segments(segs, products, channel=channel, language=language, product_ids=product,
                                          discount_pct=discount, end_date=end, promises=promise, code=code)
         llm = None if no_llm else get_backend(ws.settings, cache_path=str(ws.artifacts_dir / "llm_cache.sqlite"))
-        studio = CopyStudio(llm=llm, products=products, voice=BrandVoice(name=brand, tone=tone))
         with ws.run("copy", {"channel": channel, "briefs": len(briefs), "variants": variants},
                     model_version=llm.model_id if llm else "grounded-template") as run, progress() as p:
             task = p.add_task("briefs", total=len(briefs))
-            table = studio.generate(briefs, n_variants=variants, run_id=run.run_id,
-                                    progress=lambda n: p.advance(task, n))
-            wh.write("copy_variants", table, mode="upsert")
+            table = write_copy(ws, briefs, llm=llm, variants=variants, run_id=run.run_id,
+                               voice=BrandVoice(name=brand, tone=tone), progress=lambda n: p.advance(task, n))
             run.metrics.update({"candidates": len(table), "accepted": int((table.status == "accepted").sum())})
         acc = table[table.status == "accepted"]
         if as_json:
@@ -107,13 +105,12 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Sentiment, aspects and topics per review; sentiment per product and month; per customer."""
         from growthpilot.genai.eval_sentiment import load_labelled
-        from growthpilot.genai.reviews import ReviewAnalyzer, customer_review_sentiment, product_sentiment
         from growthpilot.genai.sentiment import SentimentClassifier
+        from growthpilot.genai.workspace_stages import analyze_reviews
         from growthpilot.workspace import Workspace
 
         ws = Workspace.open(workspace)
         wh = ws.warehouse
-        reviews = wh.read("reviews")
         clf = SentimentClassifier(features=features)
         if use_llm:
             from growthpilot.genai.llm_factory import get_backend
@@ -124,24 +121,17 @@ def register(app: typer.Typer) -> None:
             lab = load_labelled(train_data, text_col, label_col)
             clf.fit(lab["text"].tolist(), lab["label"].to_numpy())
         with ws.run("reviews", {"train_data": str(train_data or "ratings"), "features": features}) as run, \
-                progress() as p:
-            task = p.add_task("reviews", total=len(reviews))
-            analyzer = ReviewAnalyzer(classifier=clf).fit(reviews)
-            scored = analyzer.transform(reviews, run_id=run.run_id, progress=lambda n: None)
-            p.advance(task, len(reviews))
-            run.model_version = analyzer.classifier_.model_version
-            wh.write("review_sentiment", scored, mode="upsert")
-            per_product = product_sentiment(scored, reviews)
-            wh.write("product_sentiment", per_product, mode="replace")
-            wh.write("customer_review_sentiment", customer_review_sentiment(scored), mode="replace")
-            counts = scored["label"].value_counts().to_dict()
-            run.metrics.update({"reviews": len(scored), **{f"n_{k}": int(v) for k, v in counts.items()},
-                                "val_accuracy": getattr(analyzer.classifier_, "val_accuracy_", None)})
+                console.status(f"analysing {wh.count('reviews'):,} reviews"):
+            res = analyze_reviews(ws, clf, run_id=run.run_id)
+            run.model_version = res.model_version
+            run.metrics.update(res.metrics)
+        scored, per_product = res.scored, res.per_product
+        counts = scored["label"].value_counts().to_dict()
         if as_json:
             print_json({"run_id": run.run_id, "reviews": len(scored), "labels": counts,
-                        "topics": analyzer.topic_terms_})
+                        "topics": res.topics})
             return
         print_table("review sentiment", [{"label": k, "reviews": v} for k, v in counts.items()])
-        print_table("topics", [{"topic": i, "terms": ", ".join(t)} for i, t in enumerate(analyzer.topic_terms_)])
+        print_table("topics", [{"topic": i, "terms": ", ".join(t)} for i, t in enumerate(res.topics)])
         console.print(f"wrote review_sentiment, product_sentiment ({len(per_product)} rows) and "
                       f"customer_review_sentiment (run {run.run_id}); {json.dumps(run.metrics)}")

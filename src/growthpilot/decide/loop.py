@@ -55,7 +55,7 @@ def experiment_table(ws) -> pd.DataFrame:
     if sends.empty:
         raise DataError("no past campaign has a control group: uplift cannot be measured without one")
     parts = []
-    for cid, grp in sends.groupby("campaign_id"):
+    for _, grp in sends.groupby("campaign_id"):
         start = pd.Timestamp(grp["ts"].min()).normalize()
         feats = wh.read(warehouse_features(wh, start))
         parts.append(grp.merge(feats, on="customer_id", how="left"))
