@@ -24,7 +24,7 @@ def register(app: typer.Typer) -> None:
             "SeasonalNaive,AutoETS,AutoARIMA,AutoTheta,LightGBM",
         country: Annotated[str, typer.Option(help="Holiday calendar, ISO code.")] = "US",
         data: Annotated[Path | None, typer.Option(help="Forecast a long-format file instead of orders.")] = None,
-        id_col: Annotated[str, typer.Option(help="Series id column of --data.")] = "unique_id",
+        id_col: Annotated[str, typer.Option(help="Series id column of --data (empty: one series).")] = "unique_id",
         time_col: Annotated[str, typer.Option(help="Date column of --data.")] = "ds",
         target_col: Annotated[str, typer.Option(help="Value column of --data.")] = "y",
         as_json: JsonOpt = False,
@@ -39,8 +39,9 @@ def register(app: typer.Typer) -> None:
         ws = Workspace.open(workspace)
         series = None
         if data is not None:
-            series = prepare_series(read_table(data), freq=freq, id_col=id_col, time_col=time_col,
-                                    target_col=target_col)
+            raw = read_table(data)
+            ident = id_col if id_col and (id_col in raw.columns or id_col != "unique_id") else None
+            series = prepare_series(raw, freq=freq, id_col=ident, time_col=time_col, target_col=target_col)
         steps = ["backtest and choice", "forecast", "reconcile", "trends"]
         with progress() as bar:
             task = bar.add_task("forecast", total=len(steps))

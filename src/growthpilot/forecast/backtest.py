@@ -1,0 +1,144 @@
+"""Rolling-origin cross-validation of every base model on the same cutoffs."""
+
+from __future__ import annotations
+
+import os
+import time
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from growthpilot.errors import DataError
+from growthpilot.forecast.features import HOLIDAY_COL, add_holidays
+from growthpilot.forecast.models import ML_MODELS, STAT_MODELS, ArimaBudget, lgbm_forecaster, stat_model
+
+
+@dataclass
+class CVResult:
+    """Forecasts of every model on every cutoff: ``unique_id, ds, cutoff, y, <model>...``."""
+
+    frame: pd.DataFrame
+    models: list[str]
+    seconds: dict[str, float] = field(default_factory=dict)
+    dropped: list[str] = field(default_factory=list)
+
+
+def min_train_length(season: int) -> int:
+    """Shortest history a series needs at the first cutoff to take part in a backtest."""
+    return max(8, min(2 * season, 2 * 24) + 2)
+
+
+def eligible_series(df: pd.DataFrame, *, h: int, n_windows: int, season: int) -> tuple[pd.DataFrame, list[str]]:
+    """Keep series long enough for ``n_windows`` rolling windows of ``h``; return the dropped ids."""
+    sizes = df.groupby("unique_id")["y"].size()
+    need = n_windows * h + min_train_length(season)
+    ok = sizes.index[sizes >= need]
+    dropped = sorted(set(sizes.index) - set(ok))
+    return df[df["unique_id"].isin(ok)], dropped
+
+
+def n_jobs_default() -> int:
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def cross_validate(
+    df: pd.DataFrame,
+    *,
+    freq: str,
+    h: int,
+    n_windows: int,
+    season: int,
+    models: Sequence[str],
+    exog_cols: Sequence[str] = (),
+    country: str = "US",
+    n_jobs: int | None = None,
+    refit: bool | int = True,
+    arima_budget: ArimaBudget | None = None,
+    seed: int = 42,
+) -> CVResult:
+    """Rolling-origin backtest: ``n_windows`` cutoffs spaced ``h`` apart, ending at the last date.
+
+    Each model is refitted at every cutoff (``refit=True``), every ``refit`` cutoffs, or fitted
+    once at the first cutoff and run forward on later data (``refit=False``, much faster for
+    big panels; still uses only data before each cutoff).
+    """
+    n_jobs = n_jobs or n_jobs_default()
+    data, dropped = eligible_series(df, h=h, n_windows=n_windows, season=season)
+    if data.empty:
+        raise DataError(
+            f"no series is long enough for {n_windows} backtest windows of {h} periods "
+            f"(need {n_windows * h + min_train_length(season)} periods); lower --horizon or --windows"
+        )
+    frame: pd.DataFrame | None = None
+    seconds: dict[str, float] = {}
+    done: list[str] = []
+    for name in models:
+        t0 = time.perf_counter()
+        if name in STAT_MODELS:
+            part = _stat_cv(data, name, freq=freq, h=h, n_windows=n_windows, season=season, n_jobs=n_jobs,
+                            refit=refit, budget=arima_budget)
+        elif name in ML_MODELS:
+            part = _ml_cv(data, freq=freq, h=h, n_windows=n_windows, season=season, exog_cols=exog_cols,
+                          country=country, seed=seed, n_jobs=n_jobs, refit=refit)
+            if part is None:
+                continue
+        else:  # pragma: no cover - checked by check_models
+            raise DataError(f"unknown model {name!r}")
+        seconds[name] = time.perf_counter() - t0
+        done.append(name)
+        frame = part if frame is None else frame.merge(part.drop(columns="y"), on=["unique_id", "ds", "cutoff"],
+                                                       how="left")
+    assert frame is not None
+    for m in done:  # a model that failed on a series falls back to seasonal naive there
+        if frame[m].isna().any() and "SeasonalNaive" in frame:
+            frame[m] = frame[m].fillna(frame["SeasonalNaive"])
+    return CVResult(frame.sort_values(["unique_id", "cutoff", "ds"]).reset_index(drop=True), done, seconds,
+                    dropped)
+
+
+def _stat_cv(data, name, *, freq, h, n_windows, season, n_jobs, refit, budget) -> pd.DataFrame:
+    from statsforecast import StatsForecast
+    from statsforecast.models import SeasonalNaive
+
+    model = stat_model(name, season, budget, n_obs=int(data.groupby("unique_id").size().median()))
+    sf = StatsForecast(models=[model], freq=freq, n_jobs=n_jobs if data["unique_id"].nunique() > 20 else 1,
+                       fallback_model=SeasonalNaive(season_length=season))
+    input_size = None
+    if budget is not None and budget.fast:
+        # big panels: every statistical model sees recent history only (ARIMA the budget's, the others
+        # 16 horizons or 8 seasons), which bounds the cost per series
+        input_size = budget.input_size if name == "AutoARIMA" else max(8 * season, 16 * h, 120)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cv = sf.cross_validation(df=data[["unique_id", "ds", "y"]], h=h, n_windows=n_windows, step_size=h,
+                                 refit=refit, input_size=input_size)
+    cv = cv.reset_index() if "unique_id" not in cv.columns else cv
+    cv = cv.rename(columns={str(model): name})
+    return cv[["unique_id", "ds", "cutoff", "y", name]]
+
+
+def ml_frame(data: pd.DataFrame, freq: str, exog_cols: Sequence[str], country: str) -> pd.DataFrame:
+    """The frame the global model sees: ids, dates, target, holidays and the exogenous columns."""
+    base = data[["unique_id", "ds", "y", *exog_cols]]
+    return add_holidays(base, freq, country)
+
+
+def _ml_cv(data, *, freq, h, n_windows, season, exog_cols, country, seed, n_jobs, refit) -> pd.DataFrame | None:
+    min_len = int(data.groupby("unique_id").size().min()) - n_windows * h
+    if min_len < 12:
+        return None
+    mlf = lgbm_forecaster(freq, season, min_len, seed=seed, num_threads=n_jobs, n_series=data["unique_id"].nunique())
+    frame = ml_frame(data, freq, exog_cols, country)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cv = mlf.cross_validation(frame, n_windows=n_windows, h=h, step_size=h, refit=refit,
+                                  static_features=[])
+    out = cv[["unique_id", "ds", "cutoff", "y", "LightGBM"]].copy()
+    out["LightGBM"] = np.where(np.isfinite(out["LightGBM"]), out["LightGBM"], np.nan)
+    return out
+
+
+__all__ = ["CVResult", "cross_validate", "eligible_series", "ml_frame", "HOLIDAY_COL"]

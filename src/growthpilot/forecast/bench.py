@@ -1,0 +1,105 @@
+"""Library side of ``benchmarks/forecast.py``: load any long (or wide) file, evaluate, report."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from growthpilot.errors import DataError, ValidationError
+from growthpilot.forecast.data import prepare_series
+from growthpilot.forecast.frequency import season_length
+from growthpilot.forecast.models import ArimaBudget
+
+
+def read_table(path: str | Path) -> pd.DataFrame:
+    """CSV (optionally gzipped) or Parquet, with id-like columns kept as text."""
+    p = Path(path)
+    if not p.exists():
+        raise DataError(f"{p} does not exist; pass --data PATH to a CSV or Parquet file")
+    if p.suffix == ".parquet":
+        return pd.read_parquet(p)
+    return pd.read_csv(p, low_memory=False)
+
+
+def load_long(path: str | Path, *, freq: str, id_col: str | None, time_col: str | None, target_col: str,
+              exog_cols: Sequence[str] = (), start: str | None = None, top: int | None = None,
+              dayfirst: bool = False) -> pd.DataFrame:
+    """Read a file into a regular ``unique_id, ds, y`` frame.
+
+    ``target_col`` may name several columns separated by commas, or ``*`` for every numeric
+    column: the file is then wide (one column per series) and is melted, the column name
+    becoming the series id. Without ``time_col``, dates are generated from ``start`` at ``freq``.
+    ``top`` keeps the ``top`` series with the largest total.
+    """
+    raw = read_table(path)
+    if time_col is None:
+        if start is None:
+            raise ValidationError("no --time-col given", expected="a date column, or --start DATE for a "
+                                  "file whose rows are consecutive periods")
+        raw = raw.assign(_ds=pd.date_range(start, periods=len(raw), freq=freq))
+        time_col = "_ds"
+    else:
+        raw[time_col] = pd.to_datetime(raw[time_col], dayfirst=dayfirst, errors="coerce", format="mixed")
+    if target_col == "*" or "," in target_col:
+        cols = ([c for c in raw.columns if c != time_col and pd.api.types.is_numeric_dtype(raw[c])]
+                if target_col == "*" else [c.strip() for c in target_col.split(",")])
+        raw = raw.melt(id_vars=[time_col], value_vars=cols, var_name="_series", value_name="_y")
+        id_col, target_col = "_series", "_y"
+    df = prepare_series(raw, freq=freq, id_col=id_col, time_col=time_col, target_col=target_col,
+                        exog_cols=exog_cols)
+    if top is not None:
+        keep = df.groupby("unique_id")["y"].sum().nlargest(top).index
+        df = df[df["unique_id"].isin(keep)].reset_index(drop=True)
+    return df
+
+
+def arima_budget_for(df: pd.DataFrame, freq: str, windows: int) -> tuple[ArimaBudget, bool | int, bool]:
+    """Speed settings that keep the backtest affordable on two cores.
+
+    Returns ``(budget, refit, run_arima)``: small panels refit every model at every cutoff with
+    the full AutoARIMA search; larger ones fit once and run forward, with AutoARIMA on a narrow
+    search over recent data; panels of more than 200 long series (over 200 periods each) leave
+    AutoARIMA out (about 0.1 s per fit and series there, the whole time budget on its own).
+    """
+    season = season_length(freq)
+    n = df["unique_id"].nunique()
+    length = len(df) / max(n, 1)
+    if len(df) * windows <= 200_000 and length <= 400:
+        return ArimaBudget(), True, True
+    run_arima = not (n > 200 and length > 200)
+    return ArimaBudget(fast=True, input_size=max(8 * season, 120)), False, run_arima
+
+
+def format_table(table: pd.DataFrame) -> str:
+    """A plain-text score table."""
+    cols = ["model", "mase", "smape", "bias_pct", "coverage", "seconds"]
+    t = table[cols].copy()
+    lines = [f"{'model':44s} {'MASE':>7s} {'sMAPE':>7s} {'bias%':>7s} {'cov90%':>7s} {'sec':>7s}"]
+    for r in t.itertuples(index=False):
+        lines.append(f"{r.model:44s} {r.mase:7.3f} {r.smape:7.2f} {r.bias_pct:7.2f} {r.coverage:7.1f} "
+                     f"{r.seconds:7.1f}")
+    return "\n".join(lines)
+
+
+def simulated_series(*, source: str = "shop", n_series: int = 200, periods: int = 730, freq: str = "D",
+                     customers: int = 5000, seed: int = 42) -> tuple[pd.DataFrame, str]:
+    """Series for ``--simulate``: the project's shop simulator aggregated by product, or the synthetic panel.
+
+    ``source="shop"`` runs :func:`growthpilot.simulate.iter_order_lines` (``n_series`` products,
+    ``periods`` days, ``customers`` customers) and keeps product sales with price and promotion;
+    ``source="panel"`` uses :func:`growthpilot.forecast.synthetic.synthetic_panel`.
+    """
+    if source == "shop":
+        from growthpilot.forecast.data import series_from_orders
+        from growthpilot.simulate import SimConfig, iter_order_lines
+
+        cfg = SimConfig(customers=customers, products=n_series, days=periods, seed=seed)
+        orders = pd.concat(list(iter_order_lines(cfg)), ignore_index=True)
+        df = series_from_orders(orders, level="product", freq=freq, measure="units", top=n_series)
+        return df, f"shop simulator: {n_series} products, {customers} customers, {periods} days, {freq}"
+    from growthpilot.forecast.synthetic import synthetic_panel
+
+    df, _ = synthetic_panel(n_series=n_series, periods=periods, freq=freq, seed=seed)
+    return df.drop(columns="category"), f"synthetic panel {n_series} x {periods} {freq}"

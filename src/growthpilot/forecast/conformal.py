@@ -1,0 +1,87 @@
+"""Split-conformal prediction intervals from backtest errors, scaled per series.
+
+Absolute errors on earlier backtest windows are divided by each series' MASE scale, so
+series of any size share one calibration set; the interval is ``y_hat +- q * scale`` with
+``q`` the finite-sample conformal quantile for the horizon step (pooled over steps when
+there are too few errors per step, made non-decreasing in the step by isotonic regression).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from growthpilot.errors import NotFittedError
+
+
+def horizon_step(frame: pd.DataFrame) -> np.ndarray:
+    """1-based position of each row inside its (series, cutoff) forecast window."""
+    return frame.groupby(["unique_id", "cutoff"])["ds"].rank(method="first").astype(int).to_numpy()
+
+
+def conformal_quantile(scores: np.ndarray, level: float) -> float:
+    """The ``ceil((n + 1) level) / n`` empirical quantile (infinite when n is too small)."""
+    s = np.sort(np.asarray(scores, float)[np.isfinite(scores)])
+    n = len(s)
+    k = int(np.ceil((n + 1) * level / 100.0))
+    if n == 0 or k > n:
+        return float(s[-1]) * 1.5 if n else np.inf
+    return float(s[k - 1])
+
+
+class ConformalIntervals:
+    """Calibrate normalised errors on backtest windows, then widen forecasts into intervals.
+
+    Parameters
+    ----------
+    level : nominal coverage in percent (90 gives ``lo_90`` / ``hi_90``).
+    min_per_step : below this many errors per horizon step, steps are pooled.
+
+    Examples
+    --------
+    >>> ci = ConformalIntervals(level=90)
+    >>> cal = pd.DataFrame({"unique_id": "a", "cutoff": 0, "ds": range(20), "y": np.arange(20.0),
+    ...                     "f": np.arange(20.0) + 1, "scale": 1.0})
+    >>> ci.fit(cal, "f").q_.round(1).tolist()[:2]
+    [1.0, 1.0]
+    """
+
+    def __init__(self, *, level: float = 90.0, min_per_step: int = 40) -> None:
+        self.level = level
+        self.min_per_step = min_per_step
+
+    def fit(self, frame: pd.DataFrame, pred_col: str) -> ConformalIntervals:
+        """Learn ``q_`` (one quantile per horizon step) from ``frame`` with ``y``, ``scale`` and ``pred_col``."""
+        step = horizon_step(frame)
+        score = (frame["y"] - frame[pred_col]).abs().to_numpy(float) / frame["scale"].to_numpy(float)
+        h = int(step.max()) if len(step) else 1
+        pooled = conformal_quantile(score, self.level)
+        q = np.full(h, pooled)
+        for s in range(1, h + 1):
+            # a band of neighbouring steps smooths the per-step quantiles
+            band = (step >= s - 1) & (step <= s + 1)
+            if band.sum() >= self.min_per_step:
+                q[s - 1] = conformal_quantile(score[band], self.level)
+        if len(q) > 1 and np.all(np.isfinite(q)):
+            # non-decreasing in the step by isotonic regression (a running maximum would bias it upwards)
+            from sklearn.isotonic import IsotonicRegression
+
+            q = IsotonicRegression().fit_transform(np.arange(len(q)), q)
+        self.q_ = q
+        self.n_calibration_ = int(np.isfinite(score).sum())
+        return self
+
+    def quantile_for(self, step: np.ndarray) -> np.ndarray:
+        if not hasattr(self, "q_"):
+            raise NotFittedError("ConformalIntervals is not fitted; call fit(backtest_frame, column) first")
+        idx = np.clip(np.asarray(step, int) - 1, 0, len(self.q_) - 1)
+        return self.q_[idx]
+
+    def interval(self, y_hat: np.ndarray, scale: np.ndarray, step: np.ndarray, *,
+                 nonnegative: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """``(lo, hi)`` around ``y_hat``; clipped at zero when the series cannot be negative."""
+        half = self.quantile_for(step) * np.asarray(scale, float)
+        lo, hi = np.asarray(y_hat, float) - half, np.asarray(y_hat, float) + half
+        if nonnegative:
+            lo = np.maximum(lo, 0.0)
+        return lo, hi

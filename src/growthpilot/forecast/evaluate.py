@@ -1,0 +1,187 @@
+"""Honest evaluation: nested rolling-origin backtest with choice and calibration on earlier windows.
+
+One rolling backtest covers ``n_val + windows`` cutoffs. For each of the last ``windows``
+(the evaluated ones) the candidate is chosen, and the conformal interval calibrated, using
+only the windows before it, so the reported score is what the automatic choice would have
+scored on data it had not seen.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from growthpilot.errors import DataError
+from growthpilot.forecast.backtest import cross_validate, eligible_series
+from growthpilot.forecast.conformal import ConformalIntervals, horizon_step
+from growthpilot.forecast.frequency import normalize_freq, season_length
+from growthpilot.forecast.metrics import mase_scales, score
+from growthpilot.forecast.models import BASE_MODELS, ArimaBudget, check_models
+from growthpilot.forecast.selection import add_candidates, candidates, choose
+
+CHOSEN = "chosen"
+
+
+@dataclass
+class Evaluation:
+    """Result of :func:`evaluate`: a score table, the choices made and the scored forecasts."""
+
+    table: pd.DataFrame
+    choices: dict[str, str]
+    frame: pd.DataFrame
+    n_series: int
+    dropped: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    n_val: int = 0
+
+    def metrics(self) -> dict:
+        """A JSON-ready summary: per-model scores, the choices and the headline ratios."""
+        t = self.table.set_index("model")
+        chosen, out = t.loc[CHOSEN], {}
+        for name in ("SeasonalNaive", "AutoETS"):
+            if name in t.index:
+                out[f"mase_vs_{name}"] = float(chosen["mase"] / t.loc[name, "mase"])
+        return {
+            "n_series": self.n_series, "n_dropped_short": len(self.dropped), "validation_windows": self.n_val,
+            "choices": self.choices, "chosen": {k: _clean(v) for k, v in chosen.items()}, **out,
+            "models": {m: {k: _clean(v) for k, v in row.items()} for m, row in t.iterrows()},
+            "seconds_total": round(self.seconds, 2),
+        }
+
+
+def _clean(v):
+    return round(float(v), 4) if isinstance(v, int | float | np.floating) and np.isfinite(v) else v
+
+
+def calibration_window(season: int, h: int) -> int:
+    """Periods of recent history whose seasonal-naive error scales the conformal intervals."""
+    return max(2 * season, 4 * h, 24)
+
+
+def scales_for(df: pd.DataFrame, frame: pd.DataFrame, season: int, h: int | None = None) -> pd.DataFrame:
+    """MASE scales per (series, cutoff) plus ``calib_scale`` for intervals.
+
+    ``calib_scale`` is the same error measured on recent history only (see
+    :func:`calibration_window`), so intervals follow a growing or shrinking level; constant
+    series fall back to their mean absolute level.
+    """
+    pairs = frame[["unique_id", "cutoff"]].drop_duplicates()
+    sc = mase_scales(df, pairs, season)
+    h = h or int(frame.groupby(["unique_id", "cutoff"]).size().max())
+    recent = mase_scales(df, pairs, season, last=calibration_window(season, h)).rename(
+        columns={"scale": "recent"})
+    sc = sc.merge(recent, on=["unique_id", "cutoff"], how="left")
+    level = df.groupby("unique_id")["y"].apply(lambda s: s.abs().mean()).rename("level")
+    sc = sc.merge(level, left_on="unique_id", right_index=True, how="left")
+    sc["calib_scale"] = sc["recent"].fillna(sc["scale"]).fillna(sc["level"]).fillna(0.0)
+    return sc.drop(columns=["level", "recent"])
+
+
+def auto_validation(df: pd.DataFrame, *, h: int, season: int = 1) -> int:
+    """Validation windows wanted, between 2 and 6: enough for about 200 calibration errors and, for
+    seasons up to a year of weeks, enough to cover one whole season (so that the choice and the
+    intervals see every part of the year, holidays included)."""
+    n = df["unique_id"].nunique()
+    want = max(np.ceil(200 / max(n * h, 1)), np.ceil(season / h) if season <= 52 else 0)
+    return int(min(6, max(2, want)))
+
+
+def feasible_validation(df: pd.DataFrame, *, h: int, windows: int, n_val: int | None, season: int) -> int:
+    """Largest number of validation windows (<= n_val, or automatic) keeping at least half of the series."""
+    n = df["unique_id"].nunique()
+    n_val = auto_validation(df, h=h, season=season) if n_val is None else n_val
+    for v in range(n_val, -1, -1):
+        kept, _ = eligible_series(df, h=h, n_windows=windows + v, season=season)
+        if kept["unique_id"].nunique() >= max(1, n // 2):
+            return v
+    return 0
+
+
+def evaluate(
+    df: pd.DataFrame,
+    *,
+    freq: str,
+    h: int,
+    windows: int = 3,
+    n_val: int | None = None,
+    models: Sequence[str] = BASE_MODELS,
+    level: float = 90.0,
+    exog_cols: Sequence[str] = (),
+    country: str = "US",
+    selection: str = "global",
+    refit: bool | int = True,
+    arima_budget: ArimaBudget | None = None,
+    n_jobs: int | None = None,
+    seed: int = 42,
+) -> Evaluation:
+    """Score every base model, every ensemble and the automatic choice on the last ``windows`` windows.
+
+    Parameters
+    ----------
+    df : prepared long frame ``unique_id, ds, y[, exog...]`` (see :func:`~growthpilot.forecast.data.prepare_series`).
+    freq, h : frequency alias and horizon in periods.
+    windows : evaluated rolling windows (each ``h`` long, spaced ``h`` apart, the last ending at the last date).
+    n_val : windows before each evaluated one used to choose the model and calibrate intervals
+        (``None``: enough for about 200 calibration errors, 2 to 6, as the data allow).
+    models : base models to run.
+    level : interval coverage in percent.
+    selection : ``"global"`` or ``"per_series"`` (see :func:`~growthpilot.forecast.selection.choose`).
+    refit, arima_budget, n_jobs : speed settings passed to the backtest.
+    """
+    t0 = time.perf_counter()
+    freq = normalize_freq(freq)
+    models = check_models(models)
+    season = season_length(freq)
+    n_val = feasible_validation(df, h=h, windows=windows, n_val=n_val, season=season)
+    cv = cross_validate(df, freq=freq, h=h, n_windows=windows + n_val, season=season, models=models,
+                        exog_cols=exog_cols, country=country, n_jobs=n_jobs, refit=refit,
+                        arima_budget=arima_budget, seed=seed)
+    cands = candidates(cv.models)
+    frame = add_candidates(cv.frame, cands)
+    sc = scales_for(df, frame, season, h)
+    frame = frame.merge(sc[["unique_id", "cutoff", "calib_scale"]], on=["unique_id", "cutoff"], how="left")
+    frame = frame.rename(columns={"calib_scale": "scale"})
+    frame["step"] = horizon_step(frame)
+    nonneg = bool((df["y"] >= 0).all())
+    cutoffs = sorted(frame["cutoff"].unique())
+    if len(cutoffs) < windows:
+        raise DataError(f"only {len(cutoffs)} backtest windows fit the data; lower --windows or --horizon")
+    test_parts, choices = [], {}
+    names = list(cands)
+    for c in cutoffs[-windows:]:
+        val, test = frame[frame["cutoff"] < c], frame[frame["cutoff"] == c].copy()
+        chosen = choose(val, sc, cands, mode=selection)
+        pick = test["unique_id"].map(chosen).fillna(chosen.iloc[0] if len(chosen) else names[0])
+        test[CHOSEN] = _pick(test, pick)
+        if len(val):
+            val = val.copy()
+            val[CHOSEN] = _pick(val, val["unique_id"].map(chosen).fillna(pick.iloc[0]))
+        for name in [*names, CHOSEN]:
+            if len(val):
+                ci = ConformalIntervals(level=level).fit(val, name)
+                lo, hi = ci.interval(test[name].to_numpy(), test["scale"].to_numpy(), test["step"].to_numpy(),
+                                     nonnegative=nonneg)
+            else:
+                lo = hi = np.full(len(test), np.nan)
+            test[f"{name}__lo"], test[f"{name}__hi"] = lo, hi
+        choices[str(pd.Timestamp(c).date())] = ",".join(sorted(set(pick)))
+        test_parts.append(test)
+    test = pd.concat(test_parts, ignore_index=True)
+    rows = []
+    for name in [*names, CHOSEN]:
+        s = score(test, name, sc, lo_col=f"{name}__lo", hi_col=f"{name}__hi")
+        members = cands.get(name, tuple(cv.models))
+        rows.append({"model": name, **s, "seconds": sum(cv.seconds.get(m, 0.0) for m in members)})
+    table = pd.DataFrame(rows)
+    return Evaluation(table, choices, test, int(test["unique_id"].nunique()), cv.dropped,
+                      time.perf_counter() - t0, n_val)
+
+
+def _pick(frame: pd.DataFrame, names: pd.Series) -> np.ndarray:
+    cols = frame[list(pd.unique(names))]
+    idx = cols.columns.get_indexer(names)
+    return cols.to_numpy(float)[np.arange(len(frame)), idx]

@@ -1,0 +1,191 @@
+"""``DemandForecaster``: choose a model by backtest, calibrate intervals, forecast every series."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from growthpilot.errors import DataError, NotFittedError
+from growthpilot.forecast.backtest import cross_validate, ml_frame, n_jobs_default
+from growthpilot.forecast.conformal import ConformalIntervals
+from growthpilot.forecast.evaluate import calibration_window, feasible_validation, scales_for
+from growthpilot.forecast.features import add_holidays
+from growthpilot.forecast.frequency import normalize_freq, season_length
+from growthpilot.forecast.models import (
+    BASE_MODELS,
+    ML_MODELS,
+    STAT_MODELS,
+    ArimaBudget,
+    check_models,
+    lgbm_forecaster,
+    stat_model,
+)
+from growthpilot.forecast.selection import add_candidates, candidates, choose, fallback_candidate
+
+MODEL_VERSION = "forecast-1.0"
+
+
+class DemandForecaster:
+    """Forecast many series with the model (or ensemble) that won a rolling-origin backtest.
+
+    Parameters
+    ----------
+    freq : pandas frequency alias (``D``, ``W``, ``W-FRI``, ``MS``, ``QS``).
+    horizon : periods to forecast.
+    models : base models to consider (see :data:`~growthpilot.forecast.models.BASE_MODELS`).
+    level : interval coverage in percent; output columns are ``lo_<level>`` / ``hi_<level>``.
+    n_val : backtest windows (each ``horizon`` long) used to choose and calibrate; ``None`` = automatic.
+    selection : ``"global"`` or ``"per_series"``.
+    country : holiday calendar (ISO code) for the global model's holiday feature.
+    exog_cols : extra columns of the input used by the global model (price, promo, ...).
+    refit : refit at every backtest cutoff (``True``) or fit once and run forward (``False``).
+    n_jobs : processes for statsforecast; default up to 2.
+    seed : random seed of LightGBM.
+
+    Examples
+    --------
+    >>> fc = DemandForecaster(freq="MS", horizon=6, models=("SeasonalNaive", "AutoETS"))  # doctest: +SKIP
+    >>> fc.fit(series).predict().columns.tolist()                                         # doctest: +SKIP
+    ['unique_id', 'ds', 'y_hat', 'lo_90', 'hi_90', 'model']
+    """
+
+    def __init__(self, *, freq: str = "D", horizon: int = 14, models: Sequence[str] = BASE_MODELS,
+                 level: float = 90.0, n_val: int | None = None, selection: str = "global", country: str = "US",
+                 exog_cols: Sequence[str] = (), refit: bool | int = True, n_jobs: int | None = None,
+                 arima_budget: ArimaBudget | None = None, seed: int = 42) -> None:
+        self.freq = freq
+        self.horizon = horizon
+        self.models = models
+        self.level = level
+        self.n_val = n_val
+        self.selection = selection
+        self.country = country
+        self.exog_cols = exog_cols
+        self.refit = refit
+        self.n_jobs = n_jobs
+        self.arima_budget = arima_budget
+        self.seed = seed
+
+    # --- fitting ---------------------------------------------------------------------
+    def fit(self, df: pd.DataFrame) -> DemandForecaster:
+        """Backtest on the last ``n_val`` windows of ``df``, choose, calibrate, then fit on all of ``df``."""
+        if df.empty:
+            raise DataError("no rows to fit; prepare series with growthpilot.forecast.prepare_series first")
+        freq = normalize_freq(self.freq)
+        models = check_models(self.models)
+        season = season_length(freq)
+        h = int(self.horizon)
+        n_val = feasible_validation(df, h=h, windows=0, n_val=self.n_val, season=season)
+        self.cands_ = candidates(models)
+        self.backtest_ = pd.DataFrame()
+        self.ranking_ = pd.Series(dtype=float)
+        if n_val > 0:
+            cv = cross_validate(df, freq=freq, h=h, n_windows=n_val, season=season, models=models,
+                                exog_cols=self.exog_cols, country=self.country, n_jobs=self.n_jobs,
+                                refit=self.refit, arima_budget=self.arima_budget, seed=self.seed)
+            self.cands_ = candidates(cv.models)
+            frame = add_candidates(cv.frame, self.cands_)
+            sc = scales_for(df, frame, season, h)
+            frame = frame.merge(sc[["unique_id", "cutoff", "calib_scale"]], on=["unique_id", "cutoff"])
+            frame = frame.rename(columns={"calib_scale": "scale"})
+            self.choice_ = choose(frame, sc, self.cands_, mode=self.selection)
+            frame["chosen"] = _pick_col(frame, frame["unique_id"].map(self.choice_))
+            from growthpilot.forecast.selection import rank_candidates
+
+            self.ranking_ = rank_candidates(frame, sc, list(self.cands_))
+            self.backtest_ = frame
+            self.conformal_ = ConformalIntervals(level=self.level).fit(frame, "chosen")
+        else:
+            self.choice_ = pd.Series(dtype=object)
+            self.conformal_ = None
+        self.default_choice_ = (self.choice_.mode().iloc[0] if len(self.choice_) else fallback_candidate(self.cands_))
+        needed = sorted({m for name in set(self.choice_) | {self.default_choice_} for m in self.cands_[name]})
+        self.base_forecasts_ = self._fit_predict(df, needed, freq, season, h)
+        last = df.groupby("unique_id")["ds"].max()
+        pairs = pd.DataFrame({"unique_id": last.index, "cutoff": last.to_numpy()})
+        from growthpilot.forecast.metrics import mase_scales
+
+        sc = mase_scales(df, pairs, season, last=calibration_window(season, h)).set_index("unique_id")["scale"]
+        lvl = df.groupby("unique_id")["y"].apply(lambda s: s.abs().mean())
+        self.scale_ = sc.reindex(lvl.index).fillna(lvl).fillna(0.0)
+        self.nonnegative_ = bool((df["y"] >= 0).all())
+        self.season_ = season
+        self.model_version_ = MODEL_VERSION
+        return self
+
+    def _fit_predict(self, df, needed, freq, season, h) -> pd.DataFrame:
+        from statsforecast import StatsForecast
+        from statsforecast.models import SeasonalNaive
+
+        out = None
+        stat = [m for m in needed if m in STAT_MODELS]
+        if stat:
+            n_obs = int(df.groupby("unique_id").size().median())
+            objs = [stat_model(m, season, self.arima_budget, n_obs) for m in stat]
+            sf = StatsForecast(models=objs, freq=freq, n_jobs=self.n_jobs or n_jobs_default(),
+                               fallback_model=SeasonalNaive(season_length=season))
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                fc = sf.forecast(df=df[["unique_id", "ds", "y"]], h=h)
+            fc = fc.reset_index() if "unique_id" not in fc.columns else fc
+            out = fc.rename(columns={str(o): m for o, m in zip(objs, stat, strict=True)})
+        if any(m in ML_MODELS for m in needed):
+            ml = self._ml_predict(df, freq, season, h)
+            out = ml if out is None else out.merge(ml, on=["unique_id", "ds"], how="left")
+        assert out is not None
+        if "LightGBM" in out and "SeasonalNaive" in out:
+            out["LightGBM"] = out["LightGBM"].fillna(out["SeasonalNaive"])
+        return out
+
+    def _ml_predict(self, df, freq, season, h) -> pd.DataFrame:
+        min_len = int(df.groupby("unique_id").size().min())
+        mlf = lgbm_forecaster(freq, season, max(min_len, 12), seed=self.seed,
+                              num_threads=self.n_jobs or n_jobs_default(), n_series=df["unique_id"].nunique())
+        frame = ml_frame(df, freq, self.exog_cols, self.country)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            mlf.fit(frame, static_features=[])
+            future = mlf.make_future_dataframe(h)
+            future = add_holidays(future, freq, self.country)
+            last = df.sort_values("ds").groupby("unique_id")[list(self.exog_cols)].last()
+            for c in self.exog_cols:  # unknown future prices and promotions: keep the last value
+                future[c] = future["unique_id"].map(last[c]).fillna(0.0)
+            fc = mlf.predict(h, X_df=future)
+        return fc[["unique_id", "ds", "LightGBM"]]
+
+    # --- forecasting -----------------------------------------------------------------
+    def predict(self, h: int | None = None) -> pd.DataFrame:
+        """Forecasts ``unique_id, ds, y_hat, lo_<level>, hi_<level>, model`` for the next ``h`` periods."""
+        if not hasattr(self, "base_forecasts_"):
+            raise NotFittedError("DemandForecaster is not fitted; call fit(series) first")
+        h = int(h or self.horizon)
+        if h > self.horizon:
+            raise DataError(f"fitted for {self.horizon} periods; refit with horizon={h}")
+        fc = self.base_forecasts_.copy()
+        fc["step"] = fc.groupby("unique_id")["ds"].rank(method="first").astype(int)
+        fc = fc[fc["step"] <= h]
+        names = fc["unique_id"].map(self.choice_).fillna(self.default_choice_)
+        fc = add_candidates(fc, {n: self.cands_[n] for n in set(names)})
+        y_hat = _pick_col(fc, names)
+        lv = f"{self.level:g}"
+        out = pd.DataFrame({"unique_id": fc["unique_id"].to_numpy(), "ds": fc["ds"].to_numpy(), "y_hat": y_hat})
+        if self.conformal_ is not None:
+            lo, hi = self.conformal_.interval(y_hat, fc["unique_id"].map(self.scale_).to_numpy(float),
+                                              fc["step"].to_numpy(), nonnegative=self.nonnegative_)
+        else:
+            lo = hi = np.full(len(out), np.nan)
+        if self.nonnegative_:
+            out["y_hat"] = np.maximum(out["y_hat"], 0.0)
+        out[f"lo_{lv}"], out[f"hi_{lv}"] = lo, hi
+        out["model"] = names.to_numpy()
+        return out.reset_index(drop=True)
+
+
+def _pick_col(frame: pd.DataFrame, names: pd.Series) -> np.ndarray:
+    names = pd.Series(names).reset_index(drop=True)
+    cols = frame[list(pd.unique(names))]
+    idx = cols.columns.get_indexer(names)
+    return cols.to_numpy(float)[np.arange(len(frame)), idx]

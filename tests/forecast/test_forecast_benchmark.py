@@ -1,0 +1,48 @@
+import json
+import runpy
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from growthpilot.forecast.bench import load_long
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_benchmark_simulate_prints_json_and_writes_predictions(tmp_path, capsys, monkeypatch):
+    out = tmp_path / "pred.csv"
+    monkeypatch.setattr(sys, "argv", [
+        "forecast.py", "--simulate", "--simulate-source", "panel", "--n-series", "4", "--periods", "120", "--freq", "W", "--horizon", "4",
+        "--windows", "2", "--val-windows", "2", "--models", "SeasonalNaive,AutoETS", "--predictions-out", str(out)])
+    with pytest.raises(SystemExit) as exc:
+        runpy.run_path(str(ROOT / "benchmarks" / "forecast.py"), run_name="__main__")
+    assert exc.value.code == 0
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    metrics = json.loads(last)
+    assert {"SeasonalNaive", "AutoETS", "chosen"} <= set(metrics["models"])
+    assert {"mase", "smape", "coverage", "seconds"} <= set(metrics["models"]["chosen"])
+    pred = pd.read_csv(out)
+    assert list(pred.columns) == ["unique_id", "ds", "y_hat", "lo_90", "hi_90"] and len(pred) == 16
+
+
+def test_load_long_melts_wide_files_and_generates_dates(tmp_path):
+    p = tmp_path / "wide.csv"
+    pd.DataFrame({"A": [1, 2, 3], "B": [4, 5, 6]}).to_csv(p, index=False)
+    df = load_long(p, freq="QS", id_col=None, time_col=None, target_col="*", start="2020-01-01")
+    assert sorted(df["unique_id"].unique()) == ["A", "B"]
+    assert df["ds"].max() == pd.Timestamp("2020-07-01")
+
+
+@pytest.mark.integration
+def test_air_passengers_choice_beats_seasonal_naive(data_dir):
+    from growthpilot.forecast import evaluate
+
+    path = data_dir / "sales_timeseries" / "darts_AirPassengers.csv"
+    if not path.exists():
+        pytest.skip(f"shared dataset not found at {path} (set GROWTHPILOT_DATA_DIR)")
+    df = load_long(path, freq="MS", id_col=None, time_col="Month", target_col="#Passengers")
+    ev = evaluate(df, freq="MS", h=12, windows=2, n_val=3, models=("SeasonalNaive", "AutoETS", "AutoTheta"))
+    t = ev.table.set_index("model")
+    assert t.loc["chosen", "mase"] < 0.9 * t.loc["SeasonalNaive", "mase"]

@@ -1,0 +1,54 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from growthpilot.errors import NotFittedError
+from growthpilot.forecast import DemandForecaster, evaluate
+from growthpilot.forecast.synthetic import synthetic_panel
+
+MODELS = ("SeasonalNaive", "AutoETS", "AutoTheta", "LightGBM")
+
+
+@pytest.fixture(scope="module")
+def panel():
+    df, _ = synthetic_panel(n_series=6, periods=84, freq="MS", seed=7, dispersion=30)
+    return df.drop(columns="category")
+
+
+@pytest.fixture(scope="module")
+def fitted(panel):
+    return DemandForecaster(freq="MS", horizon=6, models=MODELS, n_val=2, exog_cols=("price", "promo")).fit(panel)
+
+
+def test_predict_shape_intervals_and_model(fitted, panel):
+    pred = fitted.predict()
+    assert list(pred.columns) == ["unique_id", "ds", "y_hat", "lo_90", "hi_90", "model"]
+    assert len(pred) == 6 * panel["unique_id"].nunique()
+    assert pred["ds"].min() == panel["ds"].max() + pd.DateOffset(months=1)
+    assert (pred["lo_90"] <= pred["y_hat"]).all() and (pred["y_hat"] <= pred["hi_90"]).all()
+    assert (pred["lo_90"] >= 0).all()  # sales cannot be negative
+    assert set(pred["model"]) <= set(fitted.cands_)
+    assert pred["model"].iloc[0] in fitted.ranking_.index[:3]  # a backtest leader is used
+    assert len(fitted.predict(3)) == 3 * panel["unique_id"].nunique()
+
+
+def test_intervals_widen_with_the_horizon(fitted):
+    q = fitted.conformal_.q_
+    assert np.all(np.diff(q) >= 0) and q[0] > 0
+
+
+def test_not_fitted_error():
+    with pytest.raises(NotFittedError, match="fit"):
+        DemandForecaster().predict()
+
+
+def test_evaluate_chooses_on_earlier_windows_only(panel):
+    ev = evaluate(panel, freq="MS", h=6, windows=2, n_val=2, models=("SeasonalNaive", "AutoETS"))
+    t = ev.table.set_index("model")
+    assert {"SeasonalNaive", "AutoETS", "chosen"} <= set(t.index)
+    assert sorted(ev.frame["cutoff"].unique()) == sorted(ev.frame["cutoff"].unique())[-2:]
+    assert len(ev.choices) == 2
+    assert t.loc["chosen", "mase"] <= t[["mase"]].max().iloc[0]
+    assert 0 <= t.loc["chosen", "coverage"] <= 100
+    m = ev.metrics()
+    assert m["n_series"] == 6 and "mase_vs_SeasonalNaive" in m
