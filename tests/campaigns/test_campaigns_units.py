@@ -38,7 +38,8 @@ def test_audience_from_segments_and_scores(duckdb_warehouse):
     wh.write("segments", pd.DataFrame({"customer_id": ["a", "b", "c"], "rfm_segment": ["champions", "at_risk",
                                        "at_risk"], "cluster": [1, 2, 2], "run_id": "r1"}), mode="replace")
     wh.write("customer_scores", pd.DataFrame({"customer_id": ["a", "b", "c"], "churn_risk": [0.1, 0.8, 0.4],
-                                              "p_purchase_30d": [0.5, 0.2, 0.1], "run_id": "r1"}), mode="replace")
+                                              "p_purchase_30d": [0.5, 0.2, 0.1], "run_id": "r1",
+                                              "cutoff": datetime(2026, 1, 1), "horizon_days": 90}), mode="replace")
     aud = build_audience(wh, Audience(segments=["at_risk"], min_churn_risk=0.3))
     assert aud.customer_id.tolist() == ["b", "c"]
 
