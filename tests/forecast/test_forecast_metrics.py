@@ -3,9 +3,14 @@ import pandas as pd
 import pytest
 
 from growthpilot.errors import NotFittedError
-from growthpilot.forecast.conformal import ConformalIntervals, conformal_quantile
+from growthpilot.forecast.conformal import (
+    ConformalIntervals,
+    conformal_quantile,
+    weighted_conformal_quantile,
+    window_weights,
+)
 from growthpilot.forecast.metrics import mase_scales, score, smape
-from growthpilot.forecast.selection import add_candidates, candidates, choose, one_se_choice
+from growthpilot.forecast.selection import add_candidates, anchored_choice, candidates, choose, one_se_choice
 
 
 def test_smape_known_values():
@@ -66,3 +71,49 @@ def test_one_se_rule_prefers_a_combination_within_noise_but_not_a_clear_loser():
     assert one_se_choice(f, sc, cands) == "A+B"
     f["A+B"] = f["A"] + 0.4
     assert one_se_choice(f, sc, cands) == "A"
+
+
+def test_weighted_conformal_quantile_reduces_to_the_plain_one_with_equal_weights():
+    rng = np.random.default_rng(1)
+    for n in (5, 9, 19, 40, 123):
+        x = rng.exponential(size=n)
+        assert weighted_conformal_quantile(x, np.ones(n), 90) == conformal_quantile(x, 90)
+    assert window_weights(np.array([3, 1, 2, 3]), 0.5).tolist() == [1.0, 0.25, 0.5, 1.0]
+    assert window_weights(np.array([1, 2]), 1.0).tolist() == [1.0, 1.0]
+
+
+def test_conformal_follows_the_recent_windows_when_volatility_drifts():
+    rng = np.random.default_rng(2)
+    rows = []
+    for c, sd in enumerate([4.0, 4.0, 4.0, 1.0, 1.0, 1.0]):  # volatility fell three windows ago
+        rows.append(pd.DataFrame({"unique_id": "a", "cutoff": c, "ds": np.arange(50), "f": 0.0, "scale": 1.0,
+                                  "y": rng.normal(0, sd, 50)}))
+    cal = pd.concat(rows, ignore_index=True)
+    plain = ConformalIntervals(level=90, decay=1.0).fit(cal, "f").q_[0]
+    recent = ConformalIntervals(level=90).fit(cal, "f").q_[0]
+    assert 1.645 < recent < 0.7 * plain  # |N(0, 1)| 90 % quantile 1.645, |N(0, 4)| 6.6
+
+
+def _window_frame(scores: dict[str, list[float]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    n_w = len(next(iter(scores.values())))
+    f = pd.DataFrame({"unique_id": "a", "cutoff": np.arange(n_w), "ds": np.arange(n_w), "y": 0.0})
+    for name, v in scores.items():
+        f[name] = v
+    sc = pd.DataFrame({"unique_id": "a", "cutoff": np.arange(n_w), "scale": 1.0})
+    return f, sc
+
+
+def test_anchored_choice_keeps_autoets_unless_a_challenger_wins_consistently():
+    cands = {"AutoETS": ("AutoETS",), "SeasonalNaive": ("SeasonalNaive",), "AutoTheta": ("AutoTheta",),
+             "AutoETS+AutoTheta": ("AutoETS", "AutoTheta")}
+    # seasonal naive is far better in one (holiday) window only: its mean MASE is lower, but it is not chosen
+    f, sc = _window_frame({"AutoETS": [1.0, 1.0, 5.0], "SeasonalNaive": [1.2, 1.2, 1.0],
+                           "AutoTheta": [1.05, 1.1, 5.2], "AutoETS+AutoTheta": [1.02, 1.05, 5.1]})
+    assert anchored_choice(f, sc, cands) == "AutoETS"
+    assert set(choose(f, sc, cands)) == {"AutoETS"}
+    # a challenger better in every window wins; a combination as good (within noise) is preferred
+    f, sc = _window_frame({"AutoETS": [1.0, 1.0, 1.0], "SeasonalNaive": [1.3, 1.3, 1.3],
+                           "AutoTheta": [0.8, 0.7, 0.9], "AutoETS+AutoTheta": [0.85, 0.75, 0.8]})
+    assert anchored_choice(f, sc, cands) == "AutoETS+AutoTheta"
+    f["AutoETS+AutoTheta"] = [0.99, 0.98, 0.99]
+    assert anchored_choice(f, sc, cands) == "AutoTheta"

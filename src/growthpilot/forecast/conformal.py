@@ -4,6 +4,8 @@ Absolute errors on earlier backtest windows are divided by each series' MASE sca
 series of any size share one calibration set; the interval is ``y_hat +- q * scale`` with
 ``q`` the finite-sample conformal quantile for the horizon step (pooled over steps when
 there are too few errors per step, made non-decreasing in the step by isotonic regression).
+Errors are weighted by the age of their window (non-exchangeable conformal prediction,
+Barber, Candes, Ramdas & Tibshirani 2023), so the intervals follow drifting volatility.
 """
 
 from __future__ import annotations
@@ -29,6 +31,35 @@ def conformal_quantile(scores: np.ndarray, level: float) -> float:
     return float(s[k - 1])
 
 
+def weighted_conformal_quantile(scores: np.ndarray, weights: np.ndarray, level: float) -> float:
+    """Non-exchangeable split-conformal quantile (Barber et al. 2023): the smallest score whose weighted
+    share reaches ``level``, with the test point counted at the largest weight.
+
+    With equal weights this is :func:`conformal_quantile`. Infinite (1.5 x the largest score) when
+    the calibration set is too small for the level.
+    """
+    scores, weights = np.asarray(scores, float), np.asarray(weights, float)
+    ok = np.isfinite(scores) & (weights > 0)
+    s, w = scores[ok], weights[ok]
+    if len(s) == 0:
+        return np.inf
+    order = np.argsort(s, kind="stable")
+    s, w = s[order], w[order]
+    share = np.cumsum(w) / (w.sum() + w.max())
+    k = int(np.searchsorted(share, level / 100.0 - 1e-12, side="left"))
+    return float(s[k]) if k < len(s) else float(s[-1]) * 1.5
+
+
+def window_weights(cutoff: np.ndarray, decay: float) -> np.ndarray:
+    """``decay ** age`` per row, ``age`` = backtest windows between the row's cutoff and the latest one."""
+    cutoff = np.asarray(cutoff)
+    if len(cutoff) == 0 or decay >= 1.0:
+        return np.ones(len(cutoff))
+    uniq = np.unique(cutoff)
+    age = len(uniq) - 1 - np.searchsorted(uniq, cutoff)
+    return decay ** age.astype(float)
+
+
 class ConformalIntervals:
     """Calibrate normalised errors on backtest windows, then widen forecasts into intervals.
 
@@ -36,6 +67,8 @@ class ConformalIntervals:
     ----------
     level : nominal coverage in percent (90 gives ``lo_90`` / ``hi_90``).
     min_per_step : below this many errors per horizon step, steps are pooled.
+    decay : weight of an error per backtest window of age (1 = all windows alike, plain split conformal;
+        the default 0.6 weighs the latest window 1, the one before 0.6, then 0.36, ...).
 
     Examples
     --------
@@ -46,22 +79,26 @@ class ConformalIntervals:
     [1.0, 1.0]
     """
 
-    def __init__(self, *, level: float = 90.0, min_per_step: int = 40) -> None:
+    def __init__(self, *, level: float = 90.0, min_per_step: int = 40, decay: float = 0.6) -> None:
         self.level = level
         self.min_per_step = min_per_step
+        self.decay = decay
 
     def fit(self, frame: pd.DataFrame, pred_col: str) -> ConformalIntervals:
         """Learn ``q_`` (one quantile per horizon step) from ``frame`` with ``y``, ``scale`` and ``pred_col``."""
         step = horizon_step(frame)
         score = (frame["y"] - frame[pred_col]).abs().to_numpy(float) / frame["scale"].to_numpy(float)
         h = int(step.max()) if len(step) else 1
-        pooled = conformal_quantile(score, self.level)
+        # recent windows weigh more (weight decay ** age in windows): errors drift with the level and
+        # volatility of the series, so the latest windows are the better guide to the next one
+        w = window_weights(frame["cutoff"].to_numpy(), self.decay)
+        pooled = weighted_conformal_quantile(score, w, self.level)
         q = np.full(h, pooled)
         for s in range(1, h + 1):
             # a band of neighbouring steps smooths the per-step quantiles
             band = (step >= s - 1) & (step <= s + 1)
             if band.sum() >= self.min_per_step:
-                q[s - 1] = conformal_quantile(score[band], self.level)
+                q[s - 1] = weighted_conformal_quantile(score[band], w[band], self.level)
         if len(q) > 1 and np.all(np.isfinite(q)):
             # non-decreasing in the step by isotonic regression (a running maximum would bias it upwards)
             from sklearn.isotonic import IsotonicRegression

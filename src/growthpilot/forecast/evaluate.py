@@ -112,7 +112,7 @@ def evaluate(
     level: float = 90.0,
     exog_cols: Sequence[str] = (),
     country: str = "US",
-    selection: str = "global",
+    selection: str = "anchored",
     refit: bool | int = True,
     arima_budget: ArimaBudget | None = None,
     n_jobs: int | None = None,
@@ -129,7 +129,7 @@ def evaluate(
         (``None``: enough for about 200 calibration errors, 2 to 6, as the data allow).
     models : base models to run.
     level : interval coverage in percent.
-    selection : ``"global"`` or ``"per_series"`` (see :func:`~growthpilot.forecast.selection.choose`).
+    selection : ``"anchored"`` (default), ``"global"``, ``"best"`` or ``"per_series"`` (see :func:`~growthpilot.forecast.selection.choose`).
     refit, arima_budget, n_jobs : speed settings passed to the backtest.
     """
     t0 = time.perf_counter()

@@ -38,7 +38,7 @@ class DemandForecaster:
     models : base models to consider (see :data:`~growthpilot.forecast.models.BASE_MODELS`).
     level : interval coverage in percent; output columns are ``lo_<level>`` / ``hi_<level>``.
     n_val : backtest windows (each ``horizon`` long) used to choose and calibrate; ``None`` = automatic.
-    selection : ``"global"`` or ``"per_series"``.
+    selection : ``"anchored"`` (default), ``"global"``, ``"best"`` or ``"per_series"`` (see :func:`~growthpilot.forecast.selection.choose`).
     country : holiday calendar (ISO code) for the global model's holiday feature.
     exog_cols : extra columns of the input used by the global model (price, promo, ...).
     refit : refit at every backtest cutoff (``True``) or fit once and run forward (``False``).
@@ -53,7 +53,7 @@ class DemandForecaster:
     """
 
     def __init__(self, *, freq: str = "D", horizon: int = 14, models: Sequence[str] = BASE_MODELS,
-                 level: float = 90.0, n_val: int | None = None, selection: str = "global", country: str = "US",
+                 level: float = 90.0, n_val: int | None = None, selection: str = "anchored", country: str = "US",
                  exog_cols: Sequence[str] = (), refit: bool | int = True, n_jobs: int | None = None,
                  arima_budget: ArimaBudget | None = None, seed: int = 42) -> None:
         self.freq = freq

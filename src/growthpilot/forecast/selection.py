@@ -43,6 +43,55 @@ def fallback_candidate(cands: dict[str, tuple[str, ...]]) -> str:
     return next(iter(cands))
 
 
+ANCHOR_ORDER = ("AutoETS", "AutoETS+AutoARIMA+AutoTheta", "AutoTheta", "SeasonalNaive")
+
+
+def anchor_candidate(cands: dict[str, tuple[str, ...]]) -> str:
+    """The incumbent a challenger has to beat: AutoETS alone when it is a candidate."""
+    for name in ANCHOR_ORDER:
+        if name in cands:
+            return name
+    return next(iter(cands))
+
+
+def window_scores(frame: pd.DataFrame, scales: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
+    """Mean MASE over series per validation window: one row per cutoff, one column per candidate."""
+    per = {n: per_window(frame, n, scales).set_index(["unique_id", "cutoff"])["mase"] for n in names}
+    table = pd.DataFrame(per).dropna()
+    return table.groupby(level="cutoff").mean()
+
+
+def anchored_choice(frame: pd.DataFrame, scales: pd.DataFrame, cands: dict[str, tuple[str, ...]], *,
+                    min_win_share: float = 2 / 3) -> str:
+    """Keep the anchor (AutoETS) unless a challenger beats it consistently across validation windows.
+
+    Per validation window, each candidate's mean MASE over series is compared with the anchor's as a
+    log ratio. A challenger qualifies when it wins in at least ``min_win_share`` of the windows *and*
+    its mean log ratio is below zero. Among the qualifiers, the lowest mean log ratio (geometric-mean
+    relative MASE) sets the bar, and every qualifier within one standard error of it counts as equally
+    good; the one with the most members wins (combinations are the more robust bet), then the lowest
+    mean. Comparing window by window,
+    rather than pooling MASE, keeps one unusual window (a holiday season of a weekly series) from
+    deciding the choice on its own.
+    """
+    anchor = anchor_candidate(cands)
+    by_window = window_scores(frame, scales, list(cands))
+    if by_window.empty or anchor not in by_window:
+        return fallback_candidate(cands)
+    tiny = 1e-12
+    ratio = np.log(by_window.clip(lower=tiny).div(by_window[anchor].clip(lower=tiny), axis=0))
+    n_w = len(ratio)
+    gain, wins = ratio.mean(), (ratio < 0).mean()
+    ok = [n for n in ratio.columns if n != anchor and wins[n] >= min_win_share - 1e-9 and gain[n] < 0]
+    if not ok:
+        return anchor
+    best = min(ok, key=lambda n: gain[n])
+    diff = ratio[ok].sub(ratio[best], axis=0)
+    se_d = diff.std(ddof=1).fillna(0.0) / np.sqrt(n_w) if n_w > 1 else pd.Series(0.0, index=ok)
+    near = [n for n in ok if gain[n] <= gain[best] + se_d[n]]
+    return sorted(near, key=lambda n: (-len(cands[n]), gain[n]))[0]
+
+
 def rank_candidates(frame: pd.DataFrame, scales: pd.DataFrame, names: Sequence[str]) -> pd.Series:
     """Mean MASE of each candidate over the series and cutoffs of ``frame`` (lower is better)."""
     return pd.Series({n: per_window(frame, n, scales)["mase"].mean() for n in names}).sort_values()
@@ -69,7 +118,7 @@ def one_se_choice(frame: pd.DataFrame, scales: pd.DataFrame, cands: dict[str, tu
 
 
 def choose(frame: pd.DataFrame, scales: pd.DataFrame, cands: dict[str, tuple[str, ...]], *,
-           mode: str = "global") -> pd.Series:
+           mode: str = "anchored") -> pd.Series:
     """Pick a candidate by validation MASE.
 
     Parameters
@@ -77,8 +126,9 @@ def choose(frame: pd.DataFrame, scales: pd.DataFrame, cands: dict[str, tuple[str
     frame : backtest forecasts on the validation cutoffs only (with candidate columns).
     scales : MASE scales from :func:`growthpilot.forecast.metrics.mase_scales`.
     cands : candidates from :func:`candidates`.
-    mode : ``"global"`` (one choice for all series by :func:`one_se_choice`, the default: stable with
-        few windows), ``"best"`` (plain lowest mean MASE) or ``"per_series"`` (each series its own
+    mode : ``"anchored"`` (the default: one choice for all series by :func:`anchored_choice`, AutoETS
+        unless a challenger beats it consistently), ``"global"`` (one choice for all series by
+        :func:`one_se_choice`), ``"best"`` (plain lowest mean MASE) or ``"per_series"`` (each series its own
         best when it beats the global choice by more than 10 %).
 
     Returns
@@ -92,8 +142,10 @@ def choose(frame: pd.DataFrame, scales: pd.DataFrame, cands: dict[str, tuple[str
         ranking = rank_candidates(frame, scales, list(cands))
         ranking = ranking[np.isfinite(ranking)]
         best = ranking.index[0] if len(ranking) else fallback_candidate(cands)
-    else:
+    elif mode == "global":
         best = one_se_choice(frame, scales, cands)
+    else:
+        best = anchored_choice(frame, scales, cands)
     chosen = pd.Series(best, index=ids, dtype=object)
     if mode == "per_series":
         table = pd.DataFrame({n: per_window(frame, n, scales).groupby("unique_id")["mase"].mean()
