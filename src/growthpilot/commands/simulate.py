@@ -9,8 +9,6 @@ import typer
 from growthpilot import __version__
 from growthpilot.commands._common import JsonOpt, WorkspaceOpt, console, print_json, print_table, progress
 from growthpilot.config import CONFIG_FILE
-from growthpilot.pipeline import simulate_workspace
-from growthpilot.simulate import SimConfig
 from growthpilot.workspace import Workspace
 
 
@@ -37,6 +35,9 @@ def register(app: typer.Typer) -> None:
             console.print(f"created workspace {ws.root}")
         else:
             ws = Workspace.open(workspace)
+        from growthpilot.pipeline import simulate_workspace
+        from growthpilot.simulate import SimConfig
+
         config = SimConfig(customers=customers, products=products, days=days, start=start,
                            seed=ws.settings.seed if seed is None else seed, campaigns=campaigns)
         started = time.perf_counter()
