@@ -43,9 +43,20 @@ def forecast_stage(ws: Workspace) -> dict:
 
 
 def mmm_stage(ws: Workspace) -> dict:
+    """Fit the MMM on the workspace's weekly KPI table ``mmm_weekly`` when it has one (the simulator writes
+    its media-driven KPI there, with lift studies in ``mmm_lift_tests``), else on orders and channel_spend."""
     from growthpilot.mmm.run import run_mmm
 
-    res = run_mmm(ws)
+    wh = ws.warehouse
+    weekly = lifts = None
+    if wh.has_table("mmm_weekly"):
+        weekly = wh.read("mmm_weekly")
+        channels = set(wh.read(wh.table("channel_spend").select("channel").distinct())["channel"]) \
+            if wh.has_table("channel_spend") else {c.removesuffix("_spend") for c in weekly if c.endswith("_spend")}
+        weekly = weekly[["date", "revenue", *[f"{c}_spend" for c in sorted(channels) if f"{c}_spend" in weekly]]]
+        if wh.has_table("mmm_lift_tests"):  # the studies only: never the simulator's true_lift column
+            lifts = wh.read("mmm_lift_tests").drop(columns=["true_lift"], errors="ignore")
+    res = run_mmm(ws, weekly=weekly, lift_tests=lifts)
     roi = res.results.set_index("channel")["roi"].round(2).to_dict() if "roi" in res.results else {}
     return {"channels": len(res.results), "roi": roi, "budget_gain_pct": round(res.plan.gain_pct, 2),
             "report": str(res.report)}

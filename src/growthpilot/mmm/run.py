@@ -48,17 +48,19 @@ def run_mmm(
     bounds: dict[str, tuple[float, float]] | None = None,
     recent_weeks: int = 13,
     model_params: dict[str, Any] | None = None,
+    weekly: pd.DataFrame | None = None,
     step: Callable[[str], None] = lambda _msg: None,
 ) -> MMMRun:
     """Fit the model on the workspace's weekly spend and revenue and record everything.
 
     ``lift_tests`` (user-given studies) are added to those derived from our experiments. The
     current split is the mean weekly spend of the last ``recent_weeks`` weeks; ``budget`` (per
-    week) defaults to its total; ``bounds`` are per-channel multiples of current spend.
+    week) defaults to its total; ``bounds`` are per-channel multiples of current spend. ``weekly``
+    (``date, revenue, <channel>_spend``) replaces the table built from ``orders`` and ``channel_spend``.
     """
     wh = ws.warehouse
     step("loading weekly spend and revenue")
-    weekly = weekly_from_warehouse(wh)
+    weekly = weekly_from_warehouse(wh) if weekly is None else weekly
     spend_cols = [c for c in weekly.columns if c.endswith("_spend")]
     tests = [t for t in (experiment_lift_tests(wh), lift_tests) if t is not None and len(t)]
     lifts = pd.concat(tests, ignore_index=True) if tests else None
