@@ -7,6 +7,7 @@ True
 
 from __future__ import annotations
 
+import shutil
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -77,10 +78,11 @@ def ingest_file(
     native = warehouse.backend == "duckdb"
     con: duckdb.DuckDBPyConnection = warehouse.con.con if native else duckdb.connect()
     tag = uuid.uuid4().hex[:8]
+    scratch: list[str] = []  # temporary files (transcoded inputs), removed at the end
     v_src, v_prep, t_staged, v_clean = (f"_gp_src_{tag}", f"_gp_prep_{tag}", f"_gp_staged_{tag}", f"_gp_clean_{tag}")
     try:
         step(f"reading {source.label}")
-        cols = open_source(con, source, v_src)
+        cols = open_source(con, source, v_src, scratch)
         view = v_src
         if adp is not None and adp.prepare is not None:
             con.execute(f"CREATE OR REPLACE TEMP VIEW {v_prep} AS {adp.prepare(v_src)}")
@@ -120,6 +122,8 @@ def ingest_file(
                 pass
         if not native:
             con.close()
+        for d in scratch:
+            shutil.rmtree(d, ignore_errors=True)
 
 
 def _resolve_mapping(adp: Adapter | None, mapping, table: str | None, cols: list[str], label: str) -> TableMapping:

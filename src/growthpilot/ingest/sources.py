@@ -77,8 +77,14 @@ def _transcode_to_utf8(path: str, encoding: str, tmpdir: str) -> str:
     return out
 
 
-def open_source(con: duckdb.DuckDBPyConnection, source: Source, view: str) -> list[str]:
-    """Create view ``view`` over ``source`` (all text columns plus ``_row``); return the source columns."""
+def open_source(
+    con: duckdb.DuckDBPyConnection, source: Source, view: str, scratch: list[str] | None = None
+) -> list[str]:
+    """Create view ``view`` over ``source`` (all text columns plus ``_row``); return the source columns.
+
+    A file that is not UTF-8 is transcoded into a temporary folder, appended to ``scratch`` so the
+    caller can remove it once the view is no longer needed.
+    """
     path = source.path
     if source.table is not None:
         return _open_database_table(con, source, view)
@@ -88,6 +94,8 @@ def open_source(con: duckdb.DuckDBPyConnection, source: Source, view: str) -> li
         enc = source.encoding or detect_encoding(path)
         if enc.lower().replace("_", "-") not in ("utf-8", "utf8"):
             tmpdir = tempfile.mkdtemp(prefix="gp-ingest-")
+            if scratch is not None:
+                scratch.append(tmpdir)
             path = _transcode_to_utf8(path, enc, tmpdir)
         opts = ["header=true", "all_varchar=true", "null_padding=true", "ignore_errors=false",
                 "strict_mode=false", "max_line_size=10485760"]
