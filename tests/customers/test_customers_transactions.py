@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from tests.conftest import need_file
 
 from growthpilot.customers.transactions import load_transactions
 from growthpilot.features import customer_features
@@ -50,9 +51,7 @@ def test_without_order_column_a_purchase_is_a_customer_day(tmp_path) -> None:
 def test_online_retail_backtest_subsample(data_dir) -> None:
     from growthpilot.customers.benchmark import holdout_benchmark
 
-    path = data_dir / "retail_uci_online_retail"
-    if not path.exists():
-        pytest.skip(f"shared dataset not found at {path}")
+    path = need_file(data_dir / "retail_uci_online_retail")
     df, rep = load_transactions(path, customer_col="CustomerID", time_col="InvoiceDate",
                                 amount_col="Quantity*UnitPrice", order_col="InvoiceNo", quantity_col="Quantity")
     assert rep.returns > 9000 and rep.anonymous > 100_000

@@ -3,6 +3,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from tests.conftest import need_file
 from typer.testing import CliRunner
 
 from growthpilot.cli import app
@@ -37,9 +38,7 @@ def test_uplift_and_allocate_cli(tmp_path, workspace):
 
 @pytest.mark.integration
 def test_hillstrom_subsample_beats_random(data_dir):
-    path = data_dir / "uplift_hillstrom" / "hillstrom.csv"
-    if not path.exists():
-        pytest.skip(f"shared dataset not found at {path}")
+    path = need_file(data_dir / "uplift_hillstrom" / "hillstrom.csv")
     df = pd.read_csv(path)
     df = df[df.segment.isin(["Womens E-Mail", "No E-Mail"])].sample(16000, random_state=0)
     spec = ExperimentSpec("segment", "No E-Mail", "visit", exclude_cols=["conversion", "spend"])

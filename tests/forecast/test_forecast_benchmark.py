@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from tests.conftest import need_file
 
 from growthpilot.forecast.bench import load_long
 
@@ -39,9 +40,7 @@ def test_load_long_melts_wide_files_and_generates_dates(tmp_path):
 def test_air_passengers_choice_beats_seasonal_naive(data_dir):
     from growthpilot.forecast import evaluate
 
-    path = data_dir / "sales_timeseries" / "darts_AirPassengers.csv"
-    if not path.exists():
-        pytest.skip(f"shared dataset not found at {path} (set GROWTHPILOT_DATA_DIR)")
+    path = need_file(data_dir / "sales_timeseries" / "darts_AirPassengers.csv")
     df = load_long(path, freq="MS", id_col=None, time_col="Month", target_col="#Passengers")
     ev = evaluate(df, freq="MS", h=12, windows=2, n_val=3, models=("SeasonalNaive", "AutoETS", "AutoTheta"))
     t = ev.table.set_index("model")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from tests.conftest import need_file
 
 from growthpilot.ingest import ingest_file
-from tests.conftest import need_file
 
 pytestmark = pytest.mark.integration
 

@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from tests.conftest import need_file
 
 from growthpilot.recommend import ContentRecommender, HybridRecommender, Popularity
 from growthpilot.recommend.benchmark import prepare
@@ -45,9 +46,7 @@ def _bench(df, user_col, item_col, time_col=None):
 
 
 def test_instacart_sample_hybrid_beats_popularity(data_dir):
-    path = data_dir / "retail_instacart_sample" / "instacart_df_sample.csv.gz"
-    if not path.exists():
-        pytest.skip(f"{path} not available")
+    path = need_file(data_dir / "retail_instacart_sample" / "instacart_df_sample.csv.gz")
     df = pd.read_csv(path, usecols=["user_id", "product_id"])
     users = np.sort(df["user_id"].unique())[:120]
     res = _bench(df[df["user_id"].isin(users)], "user_id", "product_id")
@@ -55,9 +54,7 @@ def test_instacart_sample_hybrid_beats_popularity(data_dir):
 
 
 def test_online_retail_sample_hybrid_beats_popularity(data_dir):
-    path = data_dir / "retail_uci_online_retail" / "online_retail.csv.gz"
-    if not path.exists():
-        pytest.skip(f"{path} not available")
+    path = need_file(data_dir / "retail_uci_online_retail" / "online_retail.csv.gz")
     df = pd.read_csv(path, usecols=["CustomerID", "StockCode", "Quantity", "InvoiceDate"], nrows=40_000)
     df = df[df["CustomerID"].notna() & (df["Quantity"] > 0)]
     res = _bench(df, "CustomerID", "StockCode", "InvoiceDate")
