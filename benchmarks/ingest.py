@@ -119,7 +119,7 @@ def main() -> None:
 
     workdir = Path(a.workdir or tempfile.mkdtemp(prefix="gp-ingest-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    cases = [(Path(a.file), None)] if a.file else []
+    cases = [Path(a.file)] if a.file else []
     for r in ([] if a.file else [int(x) for x in a.rows.split(",")]):
         f = workdir / f"orders_{r}.csv"
         if not f.exists():
@@ -127,9 +127,9 @@ def main() -> None:
             print(f"generating {r:,} simulated order lines -> {f}", file=sys.stderr)
             make_csv(f, r, a.seed)
             print(f"  done in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
-        cases.append((f, r))
+        cases.append(f)
     results = []
-    for f, r in cases:
+    for f in cases:
         raw = run_child("raw", f, a.table, workdir, a.memory_limit)
         ours = run_child("ingest", f, a.table, workdir, a.memory_limit)
         results.append({

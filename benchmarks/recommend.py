@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     if a.train:
         if not a.test:
             ap.error("--train needs --test")
-        split = split_from_files(read_table(a.train, a.sep), read_table(a.test, a.sep), user_col=user_col,
+        split = split_from_files(read_table(a.train, sep=a.sep), read_table(a.test, sep=a.sep), user_col=user_col,
                                  item_col=item_col, rating_col=a.rating_col, rating_threshold=a.rating_threshold)
         protocol = "files"
     else:
@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
             df = simulated_interactions(customers=a.sim_customers, days=a.sim_days, seed=a.seed)
             user_col, item_col, time_col = "customer_id", "product_id", "ts"
         else:
-            df = read_table(a.data, a.sep)
+            df = read_table(a.data, sep=a.sep)
         split = prepare(df, protocol=a.protocol, user_col=user_col, item_col=item_col, rating_col=a.rating_col,
                         time_col=time_col, rating_threshold=a.rating_threshold, seed=a.seed)
         protocol = a.protocol

@@ -26,12 +26,9 @@ import numpy as np
 import pandas as pd
 
 from growthpilot.decide.uplift_benchmark import ExperimentSpec, run_uplift_benchmark, split_half
+from growthpilot.files import read_table
 
 os.environ.setdefault("OMP_NUM_THREADS", "2")
-
-
-def _read(path: str) -> pd.DataFrame:
-    return pd.read_parquet(path) if path.endswith(".parquet") else pd.read_csv(path)
 
 
 def _csv_list(s: str | None) -> list[str]:
@@ -75,14 +72,14 @@ def main(argv: list[str] | None = None) -> dict:
         path = a.data
         if os.path.isdir(path):
             path = os.path.join(path, sorted(f for f in os.listdir(path) if f.endswith((".csv", ".parquet")))[0])
-        df = _read(path)
+        df = read_table(path)
         if a.arms:  # keep the chosen arms first, then split: the experiment is arm(s) vs control
             df = ExperimentSpec(a.treatment_col, a.control_value, a.outcome_col, arms=_csv_list(a.arms)).select(df)
         train, test = split_half(df, ExperimentSpec(a.treatment_col, a.control_value, a.outcome_col), a.seed)
     else:
         if not a.test:
             p.error("--train needs --test")
-        train, test = _read(a.train), _read(a.test)
+        train, test = read_table(a.train), read_table(a.test)
     spec = ExperimentSpec(a.treatment_col, a.control_value, a.outcome_col,
                           feature_cols=_csv_list(a.feature_cols) or None, exclude_cols=exclude,
                           arms=_csv_list(a.arms) or None)

@@ -133,8 +133,9 @@ def analyze(
 ) -> None:
     """A/B(/n) analysis: difference, interval, lift, p-value, P(beat control) and an SRM check."""
     from growthpilot.experiments import analyze_experiment
+    from growthpilot.files import read_table
 
-    df = pd.read_parquet(data) if data.suffix == ".parquet" else pd.read_csv(data)
+    df = read_table(data)
     res = analyze_experiment(df, arm_col=arm_col, outcome_col=outcome_col, control=control,
                              covariate_col=covariate_col or None, campaign_id=experiment_id)
     if as_json:

@@ -10,12 +10,7 @@ import typer
 
 from growthpilot.commands._common import WorkspaceOpt, console, print_json, print_table, progress
 from growthpilot.errors import DataError
-
-
-def _read(path: Path) -> pd.DataFrame:
-    if not path.exists():
-        raise DataError(f"file {path} not found")
-    return pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
+from growthpilot.files import read_table
 
 
 def register(app: typer.Typer) -> None:
@@ -37,7 +32,7 @@ def register(app: typer.Typer) -> None:
         from growthpilot.decide.uplift_benchmark import ExperimentSpec
         from growthpilot.decide.uplift_model import UpliftModel
 
-        df = _read(data)
+        df = read_table(data)
         spec = ExperimentSpec(treatment_col, control_value, outcome_col,
                               exclude_cols=[c for c in exclude_cols.split(",") if c])
         feats = spec.features(df)
@@ -49,7 +44,7 @@ def register(app: typer.Typer) -> None:
         summary = {"chosen": model.best_name_, "params": model.best_params_, "cv_score": model.best_score_,
                    "arms": model.arms_, "model_version": model.model_version}
         if score is not None:
-            target = _read(score)
+            target = read_table(score)
             pred = model.predict_frame(target[feats])
             if "customer_id" in target.columns:
                 pred.insert(0, "customer_id", target["customer_id"].to_numpy())
@@ -83,7 +78,7 @@ def register(app: typer.Typer) -> None:
         from growthpilot.decide.targeting import plan_offers
         from growthpilot.workspace import Workspace
 
-        df = _read(uplift_csv)
+        df = read_table(uplift_csv)
         spec = json.loads(offers)
         names = list(spec)
         cols = [f"predicted_uplift_{o}" for o in names]

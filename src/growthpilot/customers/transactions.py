@@ -13,7 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from growthpilot.errors import SchemaError, ValidationError
+from growthpilot.errors import SchemaError
+from growthpilot.files import read_table
 
 
 @dataclass(frozen=True)
@@ -24,19 +25,6 @@ class LoadReport:
     anonymous: int
     returns: int
     dropped_bad: int
-
-
-def _read(path: Path) -> pd.DataFrame:
-    if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.suffix in (".csv", ".gz", ".parquet") and p.is_file())
-        files = [p for p in files if not p.name.lower().startswith("readme")]
-        if not files:
-            raise ValidationError("no .csv, .csv.gz or .parquet file in the folder", file=str(path),
-                                  expected="a transactions file")
-        return pd.concat([_read(p) for p in files], ignore_index=True)
-    if path.suffix == ".parquet":
-        return pd.read_parquet(path)
-    return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding_errors="replace")
 
 
 def _num(df: pd.DataFrame, spec: str) -> pd.Series:
@@ -74,7 +62,7 @@ def load_transactions(
     -------
     (orders, report) : canonical ``orders`` rows and counts of anonymous, returned and bad rows.
     """
-    raw = _read(Path(path))
+    raw = read_table(path, as_text=True)
     for c in (customer_col, time_col):
         if c not in raw.columns:
             raise SchemaError(f"column {c!r} is not in {path}; columns are {list(raw.columns)}")

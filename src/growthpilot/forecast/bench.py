@@ -7,20 +7,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from growthpilot.errors import DataError, ValidationError
+from growthpilot.errors import ValidationError
+from growthpilot.files import read_table
 from growthpilot.forecast.data import prepare_series
 from growthpilot.forecast.frequency import season_length
 from growthpilot.forecast.models import ArimaBudget
-
-
-def read_table(path: str | Path) -> pd.DataFrame:
-    """CSV (optionally gzipped) or Parquet, with id-like columns kept as text."""
-    p = Path(path)
-    if not p.exists():
-        raise DataError(f"{p} does not exist; pass --data PATH to a CSV or Parquet file")
-    if p.suffix == ".parquet":
-        return pd.read_parquet(p)
-    return pd.read_csv(p, low_memory=False)
 
 
 def load_long(path: str | Path, *, freq: str, id_col: str | None, time_col: str | None, target_col: str,

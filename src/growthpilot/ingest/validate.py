@@ -9,7 +9,7 @@ from __future__ import annotations
 import duckdb
 
 from growthpilot.ingest.mapping import TableMapping
-from growthpilot.ingest.sources import ROW_COL
+from growthpilot.ingest.sources import ROW_COL, _lit
 
 SQL_TYPES = {
     "string": "VARCHAR", "int64": "BIGINT", "int32": "INTEGER", "float64": "DOUBLE",
@@ -43,10 +43,6 @@ def _typed(txt: str, typ: str, fmt: str | None) -> str:
                   f"ELSE TRY_CAST({t} AS TIMESTAMP) END")
         return ts if typ == "timestamp" else f"CAST({ts} AS DATE)"
     raise ValueError(f"unsupported type {typ}")
-
-
-def _lit(s: str) -> str:
-    return "'" + s.replace("'", "''") + "'"
 
 
 def _case(checks: list[tuple[str, str, str, str, str]], i: int, *, quote: bool) -> str:

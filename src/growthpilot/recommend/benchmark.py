@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from growthpilot.errors import DataError
+from growthpilot.files import read_table
 from growthpilot.recommend.base import BaseRecommender
 from growthpilot.recommend.ease import EASE, UserEASE
 from growthpilot.recommend.evaluate import Split, evaluate_model, finish_split, make_split, serving_latency
@@ -34,20 +35,6 @@ FACTORIES: dict[str, Callable[[], BaseRecommender]] = {
     "hybrid": lambda: HybridRecommender(),
 }
 DEFAULT_MODELS = ("popularity", "popularity_recent", "itemknn", "sar", "ease", "user_ease", "als", "bpr", "hybrid")
-
-
-def read_table(path: str | Path, sep: str | None = None) -> pd.DataFrame:
-    """Read CSV / TSV (optionally gzipped) or Parquet; ``sep`` None guesses from the extension."""
-    p = Path(path)
-    if not p.exists():
-        raise DataError(f"no such file: {p}")
-    name = p.name.lower().removesuffix(".gz")
-    if name.endswith(".parquet") or ".parquet." in name:
-        return pd.read_parquet(p)
-    if sep is None:
-        sep = "\t" if name.endswith((".tsv", ".data")) else ","
-    sep = {"\\t": "\t", "tab": "\t"}.get(sep, sep)
-    return pd.read_csv(p, sep=sep, engine="python" if len(sep) > 1 else "c")
 
 
 def simulated_interactions(*, customers: int = 2000, products: int = 200, days: int = 365,
