@@ -100,12 +100,12 @@ def open_source(
         opts = ["header=true", "all_varchar=true", "null_padding=true", "ignore_errors=false",
                 "strict_mode=false", "max_line_size=10485760"]
         if source.delimiter:
-            opts.append(f"delim={_lit(source.delimiter)}")
-        rel = f"read_csv({_lit(path)}, {', '.join(opts)})"
+            opts.append(f"delim={sql_literal(source.delimiter)}")
+        rel = f"read_csv({sql_literal(path)}, {', '.join(opts)})"
     elif source.format == "parquet":
-        rel = f"read_parquet({_lit(path)})"
+        rel = f"read_parquet({sql_literal(path)})"
     elif source.format == "jsonl":
-        rel = f"read_json({_lit(path)}, format='newline_delimited', records=true)"
+        rel = f"read_json({sql_literal(path)}, format='newline_delimited', records=true)"
     else:
         raise ValidationError("unknown input format", file=path, value=source.format, expected=", ".join(FORMATS))
     try:
@@ -139,7 +139,7 @@ def _open_database_table(con: duckdb.DuckDBPyConnection, source: Source, view: s
     return cols
 
 
-def _lit(s: str) -> str:
+def sql_literal(s: str) -> str:
     return "'" + str(s).replace("'", "''") + "'"
 
 

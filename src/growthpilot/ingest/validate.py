@@ -9,7 +9,7 @@ from __future__ import annotations
 import duckdb
 
 from growthpilot.ingest.mapping import TableMapping
-from growthpilot.ingest.sources import ROW_COL, _lit
+from growthpilot.ingest.sources import ROW_COL, sql_literal
 
 SQL_TYPES = {
     "string": "VARCHAR", "int64": "BIGINT", "int32": "INTEGER", "float64": "DOUBLE",
@@ -48,7 +48,7 @@ def _typed(txt: str, typ: str, fmt: str | None) -> str:
 def _case(checks: list[tuple[str, str, str, str, str]], i: int, *, quote: bool) -> str:
     if not checks:
         return "CAST(NULL AS VARCHAR)"
-    whens = " ".join(f"WHEN {c[0]} THEN {_lit(c[i]) if quote else c[i]}" for c in checks)
+    whens = " ".join(f"WHEN {c[0]} THEN {sql_literal(c[i]) if quote else c[i]}" for c in checks)
     return f"CAST(CASE {whens} END AS VARCHAR)"
 
 
@@ -98,7 +98,7 @@ def stage(
 
 
 def _json(columns: dict[str, str]) -> str:
-    return "to_json({" + ", ".join(f"{_lit(name)}: {expr}" for name, expr in columns.items()) + "})"
+    return "to_json({" + ", ".join(f"{sql_literal(name)}: {expr}" for name, expr in columns.items()) + "})"
 
 
 def _mark_duplicates(con: duckdb.DuckDBPyConnection, table: str, mapping: TableMapping) -> None:
@@ -118,8 +118,8 @@ def _mark_duplicates(con: duckdb.DuckDBPyConnection, table: str, mapping: TableM
         on = " AND ".join(f"{table}.{c} IS NOT DISTINCT FROM d.{c}" for c in dedup)
         # duplicates passed every check, so their typed values are the source row
         typed = _json({c: f"{table}.{c}" for c in mapping.contract.columns})
-        con.execute(f"""UPDATE {table} SET _reason = 'duplicate row', _column = {_lit(', '.join(dedup))},
-                _value = 'same as row ' || d._first, _expected = {_lit('one row per ' + ', '.join(dedup))},
+        con.execute(f"""UPDATE {table} SET _reason = 'duplicate row', _column = {sql_literal(', '.join(dedup))},
+                _value = 'same as row ' || d._first, _expected = {sql_literal('one row per ' + ', '.join(dedup))},
                 _raw = CAST({typed} AS VARCHAR)
             FROM {dups} d WHERE {table}._reason IS NULL AND {on} AND {table}.{ROW_COL} > d._first""")
     finally:
