@@ -6,7 +6,9 @@
     python benchmarks/customers.py --simulate --customers 5000
     python benchmarks/customers.py --speed-rows 10000000
 
-Prints a table per model and, last, one JSON line of metrics.
+Prints a table per model and, last, one JSON line of metrics. The chosen model's point forecast
+(mean or median, picked by the internal backtest before the cutoff) is ``expected_purchases`` /
+``expected_spend`` in ``--predictions-out``; ``mean_purchases`` / ``mean_spend`` are always the means.
 """
 
 from __future__ import annotations
@@ -66,10 +68,14 @@ def main(argv: list[str] | None = None) -> dict:
         res = holdout_benchmark(orders, cutoff, args.horizon_days, truth=truth, n_windows=args.n_windows,
                                 seed=args.seed, tables=extra)
         m = res["metrics"]
-        cols = ["purchases_mae", "median_purchases_mae", "spend_mae", "spearman", "auc", "pr_auc", "brier", "ece", "lift_top10",
-                "total_spend_error", "fit_seconds"]
+        cols = ["purchases_mae", "mean_purchases_mae", "median_purchases_mae", "spend_mae", "mean_spend_mae",
+                "spearman", "auc", "pr_auc", "brier", "ece", "lift_top10", "total_spend_error", "fit_seconds"]
         print(f"\n{source}: cutoff {res['holdout_start']}, horizon {args.horizon_days} d, "
-              f"{res['customers']} customers, selected by internal backtest: {res['selected']}")
+              f"{res['customers']} customers, selected by internal backtest ({res['validation_scheme']}): "
+              f"{res['selected']}, point forecast of purchases: {res['point']}, of spend: {res['spend_point']}, "
+              f"P(purchase) from: {res['proba_model']}")
+        print("purchases_mae / spend_mae score each model's expected_purchases / expected_spend as written to "
+              "--predictions-out: the selected point for 'selected', the mean for the others")
         print(f"{'model':<14}" + "".join(f"{c[:19]:>20}" for c in cols))
         for name, v in m.items():
             print(f"{name:<14}" + "".join(f"{v.get(c, float('nan')):>20.4f}" for c in cols))
@@ -77,18 +83,28 @@ def main(argv: list[str] | None = None) -> dict:
         gain = {b: 1 - sel["purchases_mae"] / m[b]["purchases_mae"] for b in ("bgnbd", "rfm_score", "past_average")}
         print("purchase-MAE improvement of the chosen model: "
               + ", ".join(f"vs {b} {g:+.1%}" for b, g in gain.items()))
+        print(f"AUC: chosen {sel['auc']:.4f}, BG/NBD {m['bgnbd']['auc']:.4f}, RFM {m['rfm_score']['auc']:.4f}")
         result = {"source": source, "cutoff": res["holdout_start"], "horizon_days": args.horizon_days,
-                  "customers": res["customers"], "selected": res["selected"],
-                  "train_windows": res["train_windows"],
-                  "models": {k: {c: v[c] for c in ("purchases_mae", "median_purchases_mae", "spend_mae", "spearman",
-                                                   "auc", "fit_seconds", "mae_vs_expected_purchases", "p_alive_mae")
+                  "customers": res["customers"], "selected": res["selected"], "point": res["point"],
+                  "spend_point": res["spend_point"], "proba_model": res["proba_model"],
+                  "validation_scheme": res["validation_scheme"], "train_windows": res["train_windows"],
+                  "models": {k: {c: v[c] for c in ("purchases_mae", "mean_purchases_mae", "median_purchases_mae",
+                                                   "spend_mae", "mean_spend_mae", "spearman", "auc", "fit_seconds",
+                                                   "mae_vs_expected_purchases", "p_alive_mae")
                                  if c in v} for k, v in m.items()},
                   "mae_gain_vs_bgnbd": gain["bgnbd"], "mae_gain_vs_rfm": gain["rfm_score"],
-                  "internal_validation_mae": {k: v["purchases_mae"] for k, v in res["validation"].items()}}
+                  "auc_gain_vs_bgnbd": sel["auc"] - m["bgnbd"]["auc"],
+                  "auc_gain_vs_rfm": sel["auc"] - m["rfm_score"]["auc"],
+                  "internal_validation": {k: {c: v[c] for c in ("purchases_mae", "median_purchases_mae", "auc")
+                                              if c in v} for k, v in res["validation"].items()}}
         if args.predictions_out:
-            cols_out = ["customer_id", "expected_purchases", "expected_spend", "p_purchase", "p_alive",
-                        "median_purchases"]
-            res["predictions"][cols_out].to_csv(args.predictions_out, index=False)
+            p = res["predictions"]
+            out = pd.DataFrame({  # expected_* = the chosen point forecast; mean_* = always the mean
+                "customer_id": p["customer_id"], "expected_purchases": p["point_purchases"],
+                "expected_spend": p["point_spend"], "p_purchase": p["p_purchase"], "p_alive": p["p_alive"],
+                "mean_purchases": p["expected_purchases"], "mean_spend": p["expected_spend"],
+                "median_purchases": p["median_purchases"], "point": res["point"], "spend_point": res["spend_point"]})
+            out.to_csv(args.predictions_out, index=False)
             print(f"predictions written to {args.predictions_out}", file=sys.stderr)
     if args.speed_rows:
         sp = feature_speed(args.speed_rows, seed=args.seed)

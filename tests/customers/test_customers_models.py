@@ -191,3 +191,35 @@ def test_mbgnbd_expectation_closed_form_and_one_time_buyers_can_be_gone() -> Non
     x, tx, T, _fut = _bgnbd_sample(800, seed=4)
     fitted = BetaGeoModel(variant="mbg").fit(x, tx, T)
     assert np.isfinite(fitted.loglik_) and fitted.params_["a"] > 0
+
+
+def test_point_forecasts_mean_and_median() -> None:
+    from growthpilot.customers.scores import median_purchases, point_forecast
+    from growthpilot.errors import ConfigError
+
+    pred = pd.DataFrame({"expected_purchases": [0.3, 1.5, 6.0], "expected_spend": [30.0, 150.0, 600.0],
+                         "p_purchase": [0.2, 0.7, 0.99]})
+    n, s = point_forecast(pred)
+    np.testing.assert_allclose(n, pred.expected_purchases)
+    np.testing.assert_allclose(s, pred.expected_spend)
+    n, s = point_forecast(pred, "median", "median")
+    np.testing.assert_allclose(n, median_purchases(pred.expected_purchases.to_numpy(), pred.p_purchase.to_numpy()))
+    assert n[0] == 0 and s[0] == 0  # P(any purchase) < 0.5: the median is no purchase and no spend
+    assert n[1] >= 1 and s[1] == pytest.approx(n[1] * 100.0)  # median count x expected value per purchase
+    with pytest.raises(ConfigError):
+        point_forecast(pred, "mode")
+
+
+def test_early_stopping_split_keeps_customers_together() -> None:
+    ids = np.repeat(np.arange(300), 3)  # each customer in three stacked windows
+    val = CustomerValueModel(random_state=3)._validation_mask(len(ids), ids)
+    per_customer = pd.Series(val).groupby(ids).nunique()
+    assert (per_customer == 1).all() and 0.1 < val.mean() < 0.4
+
+
+def test_single_class_propensity_label_gives_a_constant_rate() -> None:
+    X, y = _frame(400)
+    y["any"] = 1  # everyone bought again in the window (frequent buyers, long horizon)
+    y["purchases"] = y.purchases.clip(lower=1)
+    pred = CustomerValueModel(n_estimators=50).fit(X, y).predict(X.iloc[:10])
+    assert pred.p_purchase.nunique() == 1 and 0.99 < pred.p_purchase.iloc[0] < 1.0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -56,3 +57,41 @@ def test_holdout_benchmark_against_truth(shop) -> None:
     pred = res["predictions"]
     assert len(pred) == shop["orders"].customer_id.dropna().nunique()
     assert pred[["expected_purchases", "expected_spend", "p_purchase", "p_alive"]].notna().all().all()
+    # the selected model is scored on its chosen point forecast; the mean stays available
+    assert res["point"] in ("mean", "median")
+    chosen = pred["median_purchases"] if res["point"] == "median" else pred["expected_purchases"]
+    np.testing.assert_allclose(pred["point_purchases"], chosen)
+    assert m["selected"]["mean_purchases_mae"] >= 0 and "median_purchases_mae" in m["bgnbd"]
+
+
+def test_model_and_point_type_are_chosen_before_the_cutoff(shop) -> None:
+    """The internal backtest (model, point type, P(purchase) source) reads nothing at or after the cutoff."""
+    from growthpilot.customers.model import CustomerScorer
+    from growthpilot.warehouse import Warehouse
+    from growthpilot.warehouse.store import typed_memtable
+
+    orders = shop["orders"]
+    cut = orders.ts.max().normalize() - pd.Timedelta(days=60)
+    later = orders[orders.ts >= cut].copy()  # post-cutoff rows, doubled so they would change any choice
+    noisy = pd.concat([orders, later.assign(order_id=later.order_id + "x")], ignore_index=True)
+    fits = []
+    for df in (orders[orders.ts < cut], noisy):
+        wh = Warehouse.from_url("duckdb://")
+        wh.con.create_table("orders", typed_memtable(df.reset_index(drop=True)))
+        s = CustomerScorer(horizon_days=60, n_windows=2).fit(wh.table("orders"), cut)
+        fits.append((s, s.predict()))
+    (a, pa), (b, pb) = fits
+    assert a.validation_scheme_.startswith("time split")
+    assert (a.selected_, a.point_, a.spend_point_, a.proba_model_) == (b.selected_, b.point_, b.spend_point_,
+                                                                        b.proba_model_)
+    assert a.point_ in ("mean", "median")
+    assert a.validation_.keys() == b.validation_.keys()
+    for k, v in a.validation_.items():  # equal up to floating-point summation order
+        assert v == pytest.approx(b.validation_[k], rel=1e-6, nan_ok=True)
+    pd.testing.assert_frame_equal(pa, pb)
+    sel = a.validation_[a.selected_]
+    best = min(min(v["purchases_mae"], v["median_purchases_mae"]) for k, v in a.validation_.items()
+               if "median_purchases_mae" in v)
+    assert best == (sel["median_purchases_mae"] if a.point_ == "median" else sel["purchases_mae"])
+    expected = pa["median_purchases"] if a.point_ == "median" else pa["expected_purchases"]
+    np.testing.assert_allclose(pa["point_purchases"], expected)

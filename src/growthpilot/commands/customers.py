@@ -46,6 +46,7 @@ def register(app: typer.Typer) -> None:
             bar.update(task, completed=bar.tasks[0].total)
         summary = {
             "run_id": res.run_id, "model_version": res.model_version, "selected": res.selected,
+            "point": res.point, "proba_model": res.proba_model,
             "cutoff": str(res.cutoff.date()), "customers": len(res.scores),
             "expected_spend_total": float(res.scores.expected_spend.sum()),
             "report": str(res.report_path) if res.report_path else None,

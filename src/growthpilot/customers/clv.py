@@ -5,7 +5,8 @@ learns a multiplicative correction from the customer-360 features, so it keeps t
 probabilistic model's level and adds what covariates explain: expected purchases (Poisson),
 expected spend (Tweedie), P(purchase in the horizon) and P(purchase in 30 days) (binary,
 then calibrated). Boosting rounds are chosen by early stopping on a slice of the training
-customers, which also fits the probability calibration; the test data is never used.
+customers (whole customers: with stacked windows a customer's rows never straddle the split),
+which also fits the probability calibration; the test data is never used.
 """
 
 from __future__ import annotations
@@ -76,8 +77,19 @@ class CustomerValueModel:
         _label, _obj, col, link = HEADS[head]
         return _offset(X[col].to_numpy(), link) if self.offset else None
 
-    def fit(self, X: pd.DataFrame, y: pd.DataFrame) -> CustomerValueModel:
-        """Fit on features ``X`` and labels ``y`` (columns purchases, spend, any, any_30d)."""
+    def _validation_mask(self, n: int, groups) -> np.ndarray:
+        """25 % of the rows for early stopping and calibration; whole groups when ``groups`` is given."""
+        rng = np.random.default_rng(self.random_state)
+        if groups is None:
+            return rng.random(n) < 0.25
+        codes, uniques = pd.factorize(pd.Series(groups).astype(str))
+        return (rng.random(len(uniques)) < 0.25)[codes]
+
+    def fit(self, X: pd.DataFrame, y: pd.DataFrame, *, groups=None) -> CustomerValueModel:
+        """Fit on features ``X`` and labels ``y`` (columns purchases, spend, any, any_30d).
+
+        ``groups`` (e.g. customer ids of stacked windows) keeps each group on one side of the
+        early-stopping split, so repeated customers cannot leak into it."""
         lgb = require("lightgbm", "core")
         missing = [c for c in LABELS if c not in y.columns]
         if missing:
@@ -86,13 +98,16 @@ class CustomerValueModel:
             raise DataError(f"the GBM needs at least 50 training customers, got {len(X)}")
         X = X.astype("float64")
         self.features_ = list(X.columns)
-        val = np.random.default_rng(self.random_state).random(len(X)) < 0.25
+        val = self._validation_mask(len(X), groups)
+        if val.all() or not val.any():
+            raise DataError("too few customers to hold out an early-stopping slice; add more history")
         self.models_, self.rounds_, self.calibrators_ = {}, {}, {}
         for head, (label, objective, _col, _link) in HEADS.items():
             target = y[label].to_numpy(float).clip(min=0)
             if objective == "binary" and target.min() == target.max():
-                raise DataError(f"label {label!r} has a single class in the training window; "
-                                "use a longer history or a longer horizon")
+                # one class only (e.g. everyone buys again in the horizon): a constant, smoothed rate
+                self.models_[head] = (target.sum() + 0.5) / (len(target) + 1.0)
+                continue
             init = self._init(X, head)
             m = self._lgb(objective)
             m.fit(X[~val], target[~val], init_score=None if init is None else init[~val],
@@ -104,7 +119,9 @@ class CustomerValueModel:
             if objective == "binary":  # keep the early-stopped model; calibrate on the held-out slice
                 self.models_[head] = m
                 raw = self._raw(m, X[val], None if init is None else init[val], rounds)
-                self.calibrators_[head] = self._calibrator(special.expit(raw), target[val].astype(int))
+                yv = target[val].astype(int)
+                self.calibrators_[head] = (self._calibrator(special.expit(raw), yv)
+                                           if 0 < yv.sum() < len(yv) else None)  # one class: uncalibrated
             else:
                 self.models_[head] = self._lgb(objective, rounds).fit(X, target, init_score=init)
         return self
@@ -126,8 +143,12 @@ class CustomerValueModel:
         return LogisticRegression(C=1e4).fit(special.logit(np.clip(p, 1e-6, 1 - 1e-6))[:, None], y)
 
     def _proba(self, head: str, X: pd.DataFrame) -> np.ndarray:
+        if isinstance(self.models_[head], float):  # single-class training label
+            return np.full(len(X), self.models_[head])
         p = special.expit(self._raw(self.models_[head], X, self._init(X, head), self.rounds_[head]))
         cal = self.calibrators_[head]
+        if cal is None:
+            return p
         if hasattr(cal, "predict_proba"):
             return cal.predict_proba(special.logit(np.clip(p, 1e-6, 1 - 1e-6))[:, None])[:, 1]
         return cal.predict(p)

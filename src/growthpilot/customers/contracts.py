@@ -28,12 +28,13 @@ CUSTOMER_SCORES = register(TableContract(
     "customer_scores",
     {
         "customer_id": "string", "cutoff": "date", "horizon_days": "int64", "expected_purchases": "float64",
-        "expected_spend": "float64", "p_alive": "float64", "churn_risk": "float64", "p_purchase": "float64",
+        "median_purchases": "float64", "expected_spend": "float64", "p_alive": "float64", "churn_risk": "float64", "p_purchase": "float64",
         "p_purchase_30d": "float64", "next_order_date": "date", "reasons": "string", "model": "string",
         "model_version": "string", "run_id": "string",
     },
     keys=("customer_id", "cutoff", "horizon_days"), required=("customer_id", "cutoff", "horizon_days"),
-    description="Per-customer predictions over a horizon: purchases, spend (CLV), P(alive), churn risk, "
+    description="Per-customer predictions over a horizon: expected (mean) and median purchases, expected "
+    "spend (CLV), P(alive), churn risk, "
     "P(purchase in horizon and in 30 days), next order date and top reasons (JSON list of sentences).",
 ))
 

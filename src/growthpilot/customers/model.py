@@ -2,10 +2,15 @@
 
 Candidates: BG/NBD + Gamma-Gamma alone, the gradient-boosted :class:`CustomerValueModel`
 on the customer 360 (boosted from the BG/NBD prediction) trained on the latest window or on
-several stacked windows, and an equal-weight blend of the one-window GBM and BG/NBD. With a cutoff ``c`` and horizon ``h``, candidates are trained on
-windows that end by ``c - h`` and compared on what customers did in ``[c - h, c)``; the winner
-(lowest purchase MAE) is refitted on windows ending by ``c`` and scores customers as of ``c``.
-Nothing at or after ``c`` is read.
+several stacked windows, equal-weight blends of the one-window GBM with BG/NBD (``blend``) and
+with the stacked GBM (``gbm_ensemble``). With a
+cutoff ``c`` and horizon ``h``, candidates are trained on windows that end by ``c - h`` and
+compared on what customers did in ``[c - h, c)``. Each candidate gives two point forecasts of
+purchases: its mean and the median of its count distribution (the MAE-optimal point); the
+(model, point type) pair with the lowest purchase MAE wins, the spend point type is chosen by
+spend MAE and the P(purchase) source by ROC-AUC, all on that inner holdout. The winners are
+refitted on windows ending by ``c``. Nothing at or after ``c`` is read. When the history is too
+short for that time split, 25 % of the customers of the latest training window are held out instead.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from growthpilot.customers.backtest import Baselines, evaluate
 from growthpilot.customers.bgnbd import BetaGeoModel
 from growthpilot.customers.clv import CustomerValueModel
 from growthpilot.customers.examples import build_examples, execute, feature_columns, window_cutoffs
-from growthpilot.customers.scores import median_purchases
+from growthpilot.customers.scores import POINT_TYPES, median_purchases, point_forecast
 from growthpilot.errors import DataError, NotFittedError
 from growthpilot.features import as_timestamp
 
@@ -78,12 +83,15 @@ class CustomerScorer:
 
     def _gbm(self, train: pd.DataFrame) -> CustomerValueModel:
         m = CustomerValueModel(random_state=self.random_state, **(self.gbm_params or {}))
-        return m.fit(train[feature_columns(train)], train[["purchases", "spend", "any", "any_30d"]])
+        return m.fit(train[feature_columns(train)], train[["purchases", "spend", "any", "any_30d"]],
+                     groups=train["customer_id"].to_numpy())
 
     # --- fitting --------------------------------------------------------------------------
     def fit(self, orders: ir.Table, cutoff, *, tables: dict[str, ir.Table] | None = None) -> CustomerScorer:
-        """Run the internal backtest, pick the model and fit it on data before ``cutoff``."""
-        self._orders, self._tables, self._cache, self._params = orders, tables or {}, {}, {}
+        """Run the internal backtest, pick the model and point type and fit on data before ``cutoff``."""
+        self._orders, self._tables = orders, tables or {}
+        self._cache: dict[tuple, pd.DataFrame] = {}
+        self._params: dict[pd.Timestamp, dict] = {}
         self.cutoff_ = as_timestamp(cutoff).normalize()
         h = self.horizon_days
         t = orders.filter(orders.customer_id.notnull())
@@ -96,42 +104,79 @@ class CustomerScorer:
                 f"{h + min_hist} days of orders (data starts {start.date()}); use a later cutoff or shorter horizon")
         val_cut = self.cutoff_ - pd.Timedelta(days=h)
         val_windows = window_cutoffs(val_cut, h, start, n_windows=self.n_windows, min_history_days=min_hist)
-        candidates = {"gbm": 1, "gbm_stacked": self.n_windows}
         self.validation_: dict[str, dict[str, float]] = {}
         self.validation_predictions_: dict[str, pd.DataFrame] = {}
-        if val_windows:
-            holdout = self._examples(val_cut)
-            preds = {"bgnbd": bgnbd_predictions(holdout)}
-            seen: set[int] = set()
-            for name, k in candidates.items():
-                wins = val_windows[:k]
-                if len(wins) in seen:
-                    continue
-                seen.add(len(wins))
-                model = self._gbm(self._stack(wins))
-                preds[name] = model.predict(holdout)
-            if "gbm" in preds:  # equal-weight blend of the covariate model and BG/NBD
-                preds["blend"] = blend(preds["gbm"], preds["bgnbd"])
-            for name, pred in preds.items():
-                self.validation_[name] = evaluate(pred, holdout)
-            self.selected_ = min(self.validation_, key=lambda m: self.validation_[m]["purchases_mae"])
-            base = Baselines(horizon_days=h).fit(self._examples(val_windows[0])).predict(holdout)
-            for name in ("past_average", "rfm_score"):
-                preds[name] = base[name]
-                self.validation_[name] = evaluate(base[name], holdout)
-            self.validation_predictions_ = preds
-            self.validation_actual_ = holdout[["customer_id", "purchases", "spend", "any", "any_30d"]]
-        else:  # too little history to backtest inside the training period: use the GBM on one window
-            self.selected_ = "gbm"
+        self.selected_, self.point_, self.spend_point_, self.proba_model_ = "gbm", "mean", "mean", "gbm"
+        if val_windows:  # time split: train on windows ending by c - h, score [c - h, c)
+            self.validation_scheme_ = f"time split: holdout {val_cut.date()} + {h} days"
+            self._inner_backtest([self._examples(w) for w in val_windows], self._examples(val_cut))
+        else:  # too little history for that: hold out 25 % of customers of the latest window (labels < c)
+            self.validation_scheme_ = f"customer split of the window {final_windows[0].date()} + {h} days"
+            stack = [self._examples(w) for w in final_windows]
+            ids = stack[0]["customer_id"].astype(str).unique()
+            held = set(ids[np.random.default_rng(self.random_state).random(len(ids)) < 0.25])
+            train = [df[~df["customer_id"].astype(str).isin(held)] for df in stack]
+            holdout = stack[0][stack[0]["customer_id"].astype(str).isin(held)]
+            try:
+                self._inner_backtest(train, holdout)
+            except DataError:  # too few customers even for that: one-window GBM, mean forecasts
+                self.validation_, self.validation_scheme_ = {}, "none (too little history)"
+                self.selected_, self.point_, self.spend_point_, self.proba_model_ = "gbm", "mean", "mean", "gbm"
         t0 = time.perf_counter()
-        wins = final_windows[: candidates.get(self.selected_, 1)]  # blend and bgnbd: one window
-        self.train_windows_ = [str(w.date()) for w in wins]
-        train = self._stack(wins)
-        self.model_ = None if self.selected_ == "bgnbd" else self._gbm(train)
+        self.models_: dict[str, CustomerValueModel] = {}
+        needed = {self.selected_, self.proba_model_, "gbm"}
+        if "gbm_ensemble" in needed:
+            needed |= {"gbm_stacked"}
+        for name in sorted(needed - {"bgnbd", "blend", "gbm_ensemble"}):
+            self.models_[name] = self._gbm(self._stack(final_windows[: self._n_windows(name)]))
+        self.train_windows_ = [str(w.date()) for w in final_windows[: self._n_windows(self.selected_)]]
         self.fit_seconds_ = time.perf_counter() - t0
         self.baselines_ = Baselines(horizon_days=h).fit(self._examples(final_windows[0]))
-        self.gbm_ = self.model_ or self._gbm(self._examples(final_windows[0]))
+        self.gbm_ = self.models_["gbm"]
         return self
+
+    def _n_windows(self, name: str) -> int:
+        return self.n_windows if name in ("gbm_stacked", "gbm_ensemble") else 1
+
+    def _inner_backtest(self, train: list[pd.DataFrame], holdout: pd.DataFrame) -> None:
+        """Score every candidate (mean and median point forecasts) on ``holdout``; pick the model and
+        point type with the lowest purchase MAE, the spend point type with the lowest spend MAE and
+        the P(purchase) source with the highest ROC-AUC."""
+        h = self.horizon_days
+        preds = {"bgnbd": bgnbd_predictions(holdout)}
+        seen: set[int] = set()
+        for name in ("gbm", "gbm_stacked"):
+            wins = train[: self._n_windows(name)]
+            if len(wins) in seen:
+                continue
+            seen.add(len(wins))
+            try:
+                preds[name] = self._gbm(pd.concat(wins, ignore_index=True)).predict(holdout)
+            except DataError:  # e.g. one class only in these windows: the candidate is left out
+                continue
+        if "gbm" in preds:  # covariate model and BG/NBD, equal weights
+            preds["blend"] = blend(preds["gbm"], preds["bgnbd"])
+        if "gbm" in preds and "gbm_stacked" in preds:  # the one-window and stacked GBMs, equal weights
+            preds["gbm_ensemble"] = blend(preds["gbm"], preds["gbm_stacked"])
+        y_n, y_s = holdout["purchases"].to_numpy(float), holdout["spend"].to_numpy(float)
+        for name, pred in preds.items():
+            ev = evaluate(pred, holdout)
+            n_med, s_med = point_forecast(pred, "median", "median")
+            ev["median_purchases_mae"] = float(np.mean(np.abs(n_med - y_n)))
+            ev["median_spend_mae"] = float(np.mean(np.abs(s_med - y_s)))
+            self.validation_[name] = ev
+        key = {"mean": "purchases_mae", "median": "median_purchases_mae"}
+        self.selected_, self.point_ = min(((m, pt) for m in preds for pt in POINT_TYPES),
+                                          key=lambda mp: self.validation_[mp[0]][key[mp[1]]])
+        v = self.validation_[self.selected_]
+        self.spend_point_ = "median" if v["median_spend_mae"] < v["spend_mae"] else "mean"
+        self.proba_model_ = max(preds, key=lambda m: np.nan_to_num(self.validation_[m]["auc"], nan=-1.0))
+        base = Baselines(horizon_days=h).fit(train[0]).predict(holdout)
+        for name in ("past_average", "rfm_score"):
+            preds[name] = base[name]
+            self.validation_[name] = evaluate(base[name], holdout)
+        self.validation_predictions_ = preds
+        self.validation_actual_ = holdout[["customer_id", "purchases", "spend", "any", "any_30d"]]
 
     # --- predicting -----------------------------------------------------------------------
     def current(self, *, labels: bool = False) -> pd.DataFrame:
@@ -140,26 +185,44 @@ class CustomerScorer:
             raise NotFittedError("CustomerScorer is not fitted; call fit(orders, cutoff) first")
         return self._examples(self.cutoff_, labels=labels)
 
+    def _means(self, df: pd.DataFrame, name: str) -> pd.DataFrame:
+        if name == "bgnbd":
+            return bgnbd_predictions(df)
+        if name == "blend":
+            return blend(self.gbm_.predict(df), bgnbd_predictions(df))
+        if name == "gbm_ensemble":
+            return blend(self.gbm_.predict(df), self.models_["gbm_stacked"].predict(df))
+        if name in ("past_average", "rfm_score"):
+            return self.baselines_.predict(df)[name].assign(p_purchase_30d=np.nan)
+        if name not in self.models_:
+            raise NotFittedError(f"model {name!r} was not fitted for this cutoff; fitted: {sorted(self.models_)}")
+        return self.models_[name].predict(df)
+
     def predict(self, examples: pd.DataFrame | None = None, *, model: str | None = None) -> pd.DataFrame:
-        """Scores per customer at the cutoff from the selected model (or ``model``: ``"gbm"``,
-        ``"bgnbd"``, ``"past_average"``, ``"rfm_score"``)."""
+        """Scores per customer at the cutoff.
+
+        Without ``model``: the selected model's means, P(purchase) from the model with the best
+        backtest AUC, and ``point_purchases`` / ``point_spend`` of the selected point types. With
+        ``model`` (``"gbm"``, ``"gbm_stacked"``, ``"gbm_ensemble"``, ``"blend"``, ``"bgnbd"``, ``"past_average"``,
+        ``"rfm_score"``): that model alone, point = mean. ``expected_*`` are always means;
+        ``median_purchases`` is the median count (minimises absolute error).
+        """
         df = self.current() if examples is None else examples
         name = model or self.selected_
-        if name == "bgnbd":
-            pred = bgnbd_predictions(df)
-        elif name == "blend":
-            pred = blend(self.gbm_.predict(df), bgnbd_predictions(df))
-        elif name in ("past_average", "rfm_score"):
-            pred = self.baselines_.predict(df)[name]
-            pred["p_purchase_30d"] = np.nan
+        pred = self._means(df, name).copy()
+        med = median_purchases(pred["expected_purchases"].to_numpy(), pred["p_purchase"].to_numpy())
+        if model is None:
+            n_point, s_point = point_forecast(pred, self.point_, self.spend_point_)
+            if self.proba_model_ != name:
+                proba = self._means(df, self.proba_model_)
+                pred["p_purchase"] = proba["p_purchase"].to_numpy()
+                pred["p_purchase_30d"] = proba["p_purchase_30d"].to_numpy()
         else:
-            gbm = self.model_ if (self.model_ is not None and name == self.selected_) else self.gbm_
-            pred = gbm.predict(df)
-        pred = pred.copy()
+            n_point, s_point = point_forecast(pred)
         pred.insert(0, "customer_id", df["customer_id"].to_numpy())
         pred["p_alive"] = np.maximum(df["mbg_p_alive"].to_numpy(), pred["p_purchase"].to_numpy())
-        pred["median_purchases"] = median_purchases(pred["expected_purchases"].to_numpy(),
-                                                    pred["p_purchase"].to_numpy())
+        pred["median_purchases"] = med
+        pred["point_purchases"], pred["point_spend"] = n_point, s_point
         return pred.reset_index(drop=True)
 
     def predict_without_purchases(self, customer_ids, first_seen_days) -> pd.DataFrame:
@@ -175,7 +238,9 @@ class CustomerScorer:
         exp = bg.expected_purchases(self.horizon_days, zero, zero, T)
         value = p["p"] * p["gamma"] / (p["q"] - 1)
         pp = bg.p_purchase(self.horizon_days, zero, zero, T)
-        return pd.DataFrame({"customer_id": list(customer_ids), "expected_purchases": exp,
+        out = pd.DataFrame({"customer_id": list(customer_ids), "expected_purchases": exp,
                              "expected_spend": exp * value, "p_purchase": pp,
                              "p_purchase_30d": bg.p_purchase(min(30, self.horizon_days), zero, zero, T),
                              "p_alive": 1.0, "median_purchases": median_purchases(exp, pp)})
+        out["point_purchases"], out["point_spend"] = point_forecast(out, self.point_, self.spend_point_)
+        return out

@@ -35,6 +35,8 @@ class CustomersResult:
     personas: pd.DataFrame
     validation: dict
     report_path: Path | None
+    point: str = "mean"  # point type of purchases chosen by the internal backtest (scores keep the mean)
+    proba_model: str = ""  # model whose P(purchase) is used
 
 
 def default_cutoff(wh) -> pd.Timestamp:
@@ -97,6 +99,9 @@ def run_customers(ws, *, cutoff=None, horizon_days: int = 90, n_windows: int = 4
             html_text = render_report(
                 title=f"Customers as of {cut.date()} (horizon {horizon_days} days)",
                 summary={"customers": len(scores), "selected model": sel, "model version": version,
+                         "internal backtest": scorer.validation_scheme_,
+                         "P(purchase) from": scorer.proba_model_,
+                         "best point forecast (absolute error)": scorer.point_,
                          "training windows": ", ".join(scorer.train_windows_),
                          "clusters (k by silhouette)": f"{clusters.n_clusters_} {clusters.silhouettes_}",
                          "expected spend, total": f"{scores.expected_spend.sum():,.0f}"},
@@ -109,7 +114,8 @@ def run_customers(ws, *, cutoff=None, horizon_days: int = 90, n_windows: int = 4
             ws.reports_dir.mkdir(parents=True, exist_ok=True)
             path = ws.reports_dir / f"{run.run_id}.html"
             path.write_text(html_text, encoding="utf-8")
-        run.metrics.update({"customers": len(scores), "selected": scorer.selected_,
+        run.metrics.update({"customers": len(scores), "selected": scorer.selected_, "point": scorer.point_,
+                            "proba_model": scorer.proba_model_,
                             **{f"val_{k}": v for k, v in scorer.validation_.get(scorer.selected_, {}).items()}})
     return CustomersResult(run.run_id, version, scorer.selected_, cut, scores, seg, personas,
-                           scorer.validation_, path)
+                           scorer.validation_, path, scorer.point_, scorer.proba_model_)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from growthpilot.errors import ConfigError
+
 
 def next_order_days(p_purchase: np.ndarray, horizon_days: int, *, max_days: int = 365) -> np.ndarray:
     """Median days to the next order, reading P(purchase within the horizon) as an exponential
@@ -17,9 +19,11 @@ def next_order_days(p_purchase: np.ndarray, horizon_days: int, *, max_days: int 
 
 def assemble_scores(pred: pd.DataFrame, *, cutoff: pd.Timestamp, horizon_days: int, model: str,
                     reasons: list[str] | None, model_version: str, run_id: str) -> pd.DataFrame:
-    """``customer_scores`` rows from :meth:`CustomerScorer.predict` output."""
-    out = pred[["customer_id", "expected_purchases", "expected_spend", "p_alive", "p_purchase",
-                "p_purchase_30d"]].copy()
+    """``customer_scores`` rows from :meth:`CustomerScorer.predict` output (``expected_*`` are means:
+    they add up to totals; ``median_purchases`` is the absolute-error-optimal point)."""
+    cols = ["customer_id", "expected_purchases", "median_purchases", "expected_spend", "p_alive", "p_purchase",
+            "p_purchase_30d"]
+    out = pred[[c for c in cols if c in pred.columns]].copy()
     out["cutoff"] = cutoff.normalize()
     out["horizon_days"] = int(horizon_days)
     out["churn_risk"] = 1.0 - out["p_alive"]
@@ -30,6 +34,29 @@ def assemble_scores(pred: pd.DataFrame, *, cutoff: pd.Timestamp, horizon_days: i
     out["model_version"] = model_version
     out["run_id"] = run_id
     return out
+
+
+POINT_TYPES = ("mean", "median")
+
+
+def point_forecast(pred: pd.DataFrame, purchases: str = "mean", spend: str = "mean") -> tuple[np.ndarray, np.ndarray]:
+    """Point forecasts of purchases and spend from a model's means and P(purchase).
+
+    ``"mean"`` returns the expectations. ``"median"`` returns the median purchase count
+    (:func:`median_purchases`, the forecast that minimises absolute error) and, for spend, that
+    count times the expected value per purchase (zero when the median count is zero, which is the
+    median spend too).
+    """
+    for kind in (purchases, spend):
+        if kind not in POINT_TYPES:
+            raise ConfigError(f"point type must be one of {POINT_TYPES}, got {kind!r}")
+    mean_n = pred["expected_purchases"].to_numpy(float)
+    mean_s = pred["expected_spend"].to_numpy(float)
+    med = median_purchases(mean_n, pred["p_purchase"].to_numpy(float))
+    value = np.divide(mean_s, mean_n, out=np.zeros_like(mean_s), where=mean_n > 1e-12)
+    n_point = med if purchases == "median" else mean_n
+    s_point = med * value if spend == "median" else mean_s
+    return n_point, s_point
 
 
 def median_purchases(mean: np.ndarray, p_any: np.ndarray, *, max_count: int = 1000) -> np.ndarray:
