@@ -110,3 +110,17 @@ def test_contract_conform_rejects_unknown_columns():
         contracts.get("orders").conform(pd.DataFrame({"x": [1]}))
     out = contracts.get("products").conform(pd.DataFrame({"product_id": ["a"], "created_at": [datetime(2024, 1, 1)]}))
     assert list(out.columns) == list(contracts.get("products").columns)
+
+
+def test_new_columns_are_added_to_an_older_table(warehouse: Warehouse):
+    old = pd.DataFrame({"k": ["a", "b"], "x": [1.0, 2.0]})
+    warehouse.write("evolving", old, mode="replace", keys=("k",))
+    newer = pd.DataFrame({"k": ["b", "c"], "x": [2.0, 3.0], "label": ["B", "C"]})
+    res = warehouse.write("evolving", newer, mode="upsert", keys=("k",))
+    got = warehouse.read("evolving").set_index("k").sort_index()
+    assert res.rows_total == 3
+    assert got["label"].isna().tolist() == [True, False, False]
+    assert got.loc["c", "label"] == "C" and got.loc["b", "label"] == "B"
+    warehouse.write("evolving", pd.DataFrame({"k": ["d"], "x": [4.0], "label": ["D"], "n": [7]}), mode="append")
+    got = warehouse.read("evolving").set_index("k")
+    assert got.loc["d", "n"] == 7 and got["n"].isna().sum() == 3

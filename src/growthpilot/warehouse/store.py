@@ -114,6 +114,7 @@ class Warehouse:
             if not exists or mode == "replace":
                 self._create(name, df, contract.schema if conform and contract is not None else None)
                 return WriteResult(name, len(df), len(df), len(df))
+            self._add_missing_columns(name, df, contract.schema if conform and contract is not None else None)
             if mode == "append":
                 self.con.insert(name, self._frame_for(df, self.table(name).schema()))
                 return WriteResult(name, len(df), len(df), self.count(name))
@@ -147,6 +148,25 @@ class Warehouse:
 
     def _create(self, name: str, df: pd.DataFrame, schema: ibis.Schema | None) -> None:
         self.con.create_table(name, self._memtable(df, schema), overwrite=True)
+
+    def _add_missing_columns(self, name: str, df: pd.DataFrame, schema: ibis.Schema | None) -> None:
+        """Add to the stored table the columns ``df`` has and it lacks (null in the old rows).
+
+        A table written by an older version keeps working when a contract gains a column,
+        instead of the new column being dropped on every later append or upsert.
+        """
+        current = self.table(name)
+        extra = [c for c in df.columns if c not in current.columns]
+        if not extra:
+            return
+        types = typed_memtable(df[extra].head(0), schema).schema()
+        widened = current.mutate(**{c: ibis.null().cast(types[c]) for c in extra})
+        tmp = f"_widen_{name}_{uuid.uuid4().hex[:8]}"
+        self.con.create_table(tmp, widened, overwrite=True)
+        try:
+            self.con.create_table(name, self.con.table(tmp), overwrite=True)
+        finally:
+            self.con.drop_table(tmp, force=True)
 
     def _upsert(self, name: str, df: pd.DataFrame, keys: tuple[str, ...], ignore: tuple[str, ...] = ()) -> WriteResult:
         current = self.table(name)
