@@ -18,7 +18,7 @@ import json
 import os
 import sys
 
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "2")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # CPU time = idle wall time; no spinning threads
 
 from growthpilot.recommend.benchmark import (  # noqa: E402
     DEFAULT_MODELS,

@@ -1,12 +1,13 @@
 """The hybrid: validation inside the training data chooses hyperparameters and blend weights."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from growthpilot.errors import DataError
 from growthpilot.recommend import EASE, HybridRecommender
 from growthpilot.recommend.data import encode
-from growthpilot.recommend.validation import holdout, ndcg_from_scores, znorm
+from growthpilot.recommend.validation import holdout, holdout_folds, ndcg_from_scores, znorm
 
 
 def test_holdout_is_per_user_and_disjoint(groups):
@@ -68,3 +69,69 @@ def test_hybrid_single_component_scores_like_the_component(groups):
 def test_hybrid_with_nothing_fittable_says_why(groups):
     with pytest.raises(DataError, match="max_users"):
         HybridRecommender(grid={"user_ease": [{"l2": 5.0, "max_users": 10}]}).fit(groups)
+
+
+def test_holdout_folds_are_disjoint_and_cover_every_customer(groups):
+    enc = encode(groups, user_col="customer_id", item_col="product_id")
+    folds = holdout_folds(enc, ratio=0.25, user_share=0.5, n_folds=2, seed=3)
+    assert len(folds) == 2
+    a, b = folds[0][1], folds[1][1]
+    assert not set(a) & set(b) and len(a) + len(b) == 60
+    for inner, rows, truth in folds:
+        assert inner.matrix.nnz + truth.nnz == enc.matrix.nnz
+        assert set(np.flatnonzero(np.diff(truth.indptr))) == set(rows)
+    with pytest.raises(ValueError):
+        holdout_folds(enc, user_share=0.6, n_folds=2)
+
+
+def test_hybrid_refines_integer_and_float_hyperparameters_over_two_folds(groups):
+    grid = {"lowrank": [{"rank": 2}, {"rank": 8}],
+            "als": [{"factors": 4, "regularization": r, "alpha": 10.0, "iterations": 5, "num_threads": 1}
+                    for r in (0.1, 10.0)]}
+    model = HybridRecommender(grid=grid, n_folds=2).fit(groups)
+    ranks = [v["params"]["rank"] for v in model.validation_ if v["family"] == "lowrank"]
+    assert len(ranks) == 3 and ranks[2] == 4 and isinstance(ranks[2], int)  # sqrt(2 * 8)
+    regs = [v["params"]["regularization"] for v in model.validation_ if v["family"] == "als"]
+    assert len(regs) == 3 and regs[2] == 1.0  # sqrt(0.1 * 10)
+    assert model.blend_ndcg_ >= max(v["ndcg"] for v in model.validation_) - 1e-9
+    ids, _ = model.recommend(["u0", "u50"], k=5)
+    assert sum(int(i[1:]) < 20 for i in ids[0]) >= 4 and sum(int(i[1:]) >= 20 for i in ids[1]) >= 4
+
+
+def test_default_grid_fits_ease_in_the_cheaper_direction(groups):
+    model = HybridRecommender(time_budget_s=None).fit(groups)
+    families = {v["family"] for v in model.validation_}
+    assert "ease" in families and "user_ease" not in families  # 40 items < 60 customers
+    assert {"als", "lowrank"} <= families
+    assert model.n_folds_ == 2  # small data: "auto" scores every customer once
+    assert HybridRecommender(grid={"ease": [{"l2": 7.0}]}, n_folds=1).fit(groups).n_folds_ == 1
+
+
+def test_fast_ndcg_equals_the_ms_metric(groups):
+    from growthpilot.recommend.base import top_k
+    from growthpilot.recommend.metrics import ranking_metrics
+
+    enc = encode(groups, user_col="customer_id", item_col="product_id")
+    inner, rows, truth = holdout(enc, ratio=0.25, seed=4)
+    scores = np.random.default_rng(0).random((len(rows), enc.matrix.shape[1])).astype(np.float32)
+    fast = ndcg_from_scores(scores, rows, inner.seen, truth, k=5)
+    masked = scores.copy()
+    r, c = inner.seen[rows].nonzero()
+    masked[r, c] = -np.inf
+    idx, val = top_k(masked, 5)
+    pred = pd.DataFrame({"u": np.repeat(rows, 5), "i": idx.ravel(), "prediction": val.ravel()})
+    tr, tc = truth[rows].nonzero()
+    true = pd.DataFrame({"u": rows[tr], "i": tc})
+    assert fast == pytest.approx(ranking_metrics(true, pred, k=5, col_user="u", col_item="i")["ndcg_at_k"], abs=1e-12)
+
+
+def test_small_profiles_still_get_a_validation_item_and_one_item_customers_do_not_break_fit():
+    df = pd.DataFrame({"customer_id": ["a", "a", "b", "b", "c", "c", "c"],
+                       "product_id": ["x", "y", "x", "z", "y", "z", "w"]})
+    enc = encode(df, user_col="customer_id", item_col="product_id")
+    inner, rows, truth = holdout(enc, ratio=0.1, user_share=1.0, seed=0)
+    assert len(rows) == 3 and np.all(np.diff(truth.indptr)[rows] == 1)  # 10 % of 2-3 items rounds to 0
+    single = pd.DataFrame({"customer_id": ["a", "b", "c"], "product_id": ["x", "y", "x"]})
+    model = HybridRecommender(grid={"popularity": [{}], "itemknn": [{"n_neighbors": 5}]}).fit(single)
+    ids, _ = model.recommend(["b"], k=1)
+    assert ids[0, 0] == "x"

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from growthpilot.errors import DataError, NotFittedError
-from growthpilot.recommend import ALS, BPR, EASE, SAR, ItemKNN, Popularity, UserEASE
+from growthpilot.recommend import ALS, BPR, EASE, SAR, ItemKNN, LowRankFilter, Popularity, UserEASE
 
 MODELS = [
     lambda: EASE(l2=10.0),
@@ -15,6 +15,7 @@ MODELS = [
     lambda: SAR(similarity="lift", half_life_days=None),
     lambda: ALS(factors=8, iterations=10, num_threads=1),
     lambda: BPR(factors=8, iterations=60, learning_rate=0.05, num_threads=1),
+    lambda: LowRankFilter(rank=4),
 ]
 
 

@@ -13,6 +13,7 @@ from growthpilot.recommend.evaluate import evaluate_model, make_split, serving_l
 from growthpilot.recommend.factors import ALS, BPR
 from growthpilot.recommend.hybrid import HybridRecommender
 from growthpilot.recommend.itemknn import ItemKNN
+from growthpilot.recommend.lowrank import LowRankFilter
 from growthpilot.recommend.metrics import catalog_coverage, novelty, ranking_metrics
 from growthpilot.recommend.popularity import Popularity
 from growthpilot.recommend.rules import BusinessRules
@@ -21,6 +22,6 @@ from growthpilot.recommend.split import chrono_split, python_stratified_split
 
 __all__ = [
     "ALS", "BPR", "EASE", "SAR", "BaseRecommender", "BusinessRules", "ContentRecommender", "HybridRecommender",
-    "ItemKNN", "Popularity", "UserEASE", "catalog_coverage", "chrono_split", "contracts", "evaluate_model",
+    "ItemKNN", "LowRankFilter", "Popularity", "UserEASE", "catalog_coverage", "chrono_split", "contracts", "evaluate_model",
     "make_split", "novelty", "python_stratified_split", "ranking_metrics", "serving_latency", "top_k",
 ]

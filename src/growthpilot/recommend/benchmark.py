@@ -19,6 +19,7 @@ from growthpilot.recommend.evaluate import Split, evaluate_model, finish_split, 
 from growthpilot.recommend.factors import ALS, BPR
 from growthpilot.recommend.hybrid import HybridRecommender
 from growthpilot.recommend.itemknn import ItemKNN
+from growthpilot.recommend.lowrank import LowRankFilter
 from growthpilot.recommend.metrics import ranking_metrics
 from growthpilot.recommend.popularity import Popularity
 from growthpilot.recommend.sar import SAR
@@ -32,9 +33,11 @@ FACTORIES: dict[str, Callable[[], BaseRecommender]] = {
     "user_ease": lambda: UserEASE(),
     "als": lambda: ALS(),
     "bpr": lambda: BPR(),
+    "lowrank": lambda: LowRankFilter(),
     "hybrid": lambda: HybridRecommender(),
 }
-DEFAULT_MODELS = ("popularity", "popularity_recent", "itemknn", "sar", "ease", "user_ease", "als", "bpr", "hybrid")
+DEFAULT_MODELS = ("popularity", "popularity_recent", "itemknn", "sar", "ease", "user_ease", "als", "bpr", "lowrank",
+                  "hybrid")
 
 
 def simulated_interactions(*, customers: int = 2000, products: int = 200, days: int = 365,

@@ -2,13 +2,16 @@
 
 Fit runs in three steps, all on the training data only:
 
-1. a holdout of 25 % of the items of half of the customers (the others keep all their rows, so
-   the validation fit sees almost as much data as the final one);
-2. each candidate family (EASE, user-EASE, item-kNN, SAR, ALS, BPR, popularity, content) is
-   fit on the rest with a small hyperparameter grid; the best setting per family is kept
-   (EASE's l2 grid is relative to the data's density and refined around the best point);
+1. holdouts of 10 % of the items of half of the customers (the others keep all their rows, so
+   the validation fit sees almost as much data as the final one); on small data a second fold
+   holds out the other half's items, so every customer is scored once;
+2. each candidate family (EASE in its cheaper direction, ALS, the low-rank spectral filter,
+   item-kNN, SAR, popularity, content) is fit on the rest with a small hyperparameter grid,
+   refined geometrically around the best point; the best setting per family is kept (EASE's l2
+   grid is relative to the data's density);
 3. greedy forward blending of per-customer standardised scores: start from the best model, add
-   another with weight from ``weight_grid`` while validation nDCG@k improves.
+   another with weight from ``weight_grid`` while validation nDCG@k improves, then re-tune each
+   added weight once.
 
 The chosen components are then refit on all the training data.
 """
@@ -29,23 +32,30 @@ from growthpilot.recommend.data import Encoded
 from growthpilot.recommend.ease import EASE, UserEASE
 from growthpilot.recommend.factors import ALS, BPR
 from growthpilot.recommend.itemknn import ItemKNN
+from growthpilot.recommend.lowrank import LowRankFilter
 from growthpilot.recommend.popularity import Popularity
 from growthpilot.recommend.sar import SAR
-from growthpilot.recommend.validation import holdout, ndcg_from_scores, znorm
+from growthpilot.recommend.validation import holdout_folds, ndcg_from_scores, znorm
 
 MODELS: dict[str, type[BaseRecommender]] = {
     "popularity": Popularity, "itemknn": ItemKNN, "sar": SAR, "ease": EASE, "user_ease": UserEASE,
-    "als": ALS, "bpr": BPR, "content": ContentRecommender,
+    "als": ALS, "bpr": BPR, "content": ContentRecommender, "lowrank": LowRankFilter,
 }
 
 DEFAULT_GRID: dict[str, list[dict[str, Any]]] = {
     "ease": [{"l2_rel": v, "max_items": 2500} for v in (3.0, 12.0, 48.0)],
     "user_ease": [{"l2_rel": v, "max_users": 2500} for v in (3.0, 12.0, 48.0)],
-    "als": [{"factors": 64, "regularization": r, "alpha": 1.0, "iterations": 15} for r in (1.0, 10.0, 100.0)],
+    "als": [{"factors": 64, "regularization": r, "alpha": 10.0, "iterations": 15, "num_threads": 1} for r in (10.0, 50.0, 250.0)],
+    "lowrank": [{"rank": r} for r in (16, 48, 144)],
     "itemknn": [{"n_neighbors": 200}],
     "sar": [{"similarity": "jaccard"}],
     "popularity": [{}],
 }
+#: the numeric hyperparameter refined (geometrically, between the best grid point and its neighbours)
+REFINE: dict[str, str] = {"ease": "l2", "user_ease": "l2", "als": "regularization", "lowrank": "rank"}
+#: ``n_folds="auto"`` uses two validation folds up to this many customers x items, one beyond (the
+#: dense validation scores, and so fit time, grow with it)
+AUTO_TWO_FOLDS_MAX_CELLS = 5_000_000
 L2_FAMILIES = ("ease", "user_ease")
 
 
@@ -62,7 +72,11 @@ class HybridRecommender(BaseRecommender):
         per customer (user-EASE), so one grid fits sparse baskets and dense ratings alike.
     k : list length the validation optimises (nDCG@k).
     val_ratio : share of a validation customer's training items held out.
-    val_user_share : share of customers used for validation (the rest keep all their rows).
+    val_user_share : share of customers used for validation per fold (at most 3 000; the rest
+        keep all their rows).
+    n_folds : validation folds with disjoint validation customers (``n_folds * val_user_share``
+        at most 1); candidates are scored on all folds. ``"auto"``: 2 up to
+        :data:`AUTO_TWO_FOLDS_MAX_CELLS` customers x items (less selection noise), else 1 (fit time).
     min_gain : a component joins the blend only if it raises validation nDCG by this relative
         amount (guards against fitting validation noise).
     weight_grid : blend weights tried for each added component (the first has weight 1).
@@ -77,19 +91,22 @@ class HybridRecommender(BaseRecommender):
     components_ : list of (family, params, weight, fitted model).
     validation_ : list of dicts (family, params, ndcg) of every candidate tried.
     blend_ndcg_ : validation nDCG@k of the chosen blend.
+    n_folds_ : validation folds used.
     """
 
     name = "hybrid"
 
     def __init__(self, *, grid: Mapping[str, list[dict[str, Any]]] | None = None, k: int = 10,
-                 val_ratio: float = 0.25, val_user_share: float = 0.5, min_gain: float = 0.005,
+                 val_ratio: float = 0.1, val_user_share: float = 0.5, n_folds: int | str = "auto",
+                 min_gain: float = 0.005,
                  weight_grid: tuple[float, ...] = (0.15, 0.3, 0.6, 1.0),
-                 max_components: int = 3, seed: int = 42, half_life_days: float | None = None,
+                 max_components: int = 4, seed: int = 42, half_life_days: float | None = None,
                  time_budget_s: float | None = None) -> None:
         self.grid = grid
         self.k = k
         self.val_ratio = val_ratio
         self.val_user_share = val_user_share
+        self.n_folds = n_folds
         self.min_gain = min_gain
         self.weight_grid = weight_grid
         self.max_components = max_components
@@ -108,32 +125,51 @@ class HybridRecommender(BaseRecommender):
         grid = dict(DEFAULT_GRID if self.grid is None else self.grid)
         if item_text is not None and "content" not in grid and self.grid is None and enc.matrix.shape[1] <= 5000:
             grid["content"] = [{}]
-        if "ease" in grid and "user_ease" in grid and enc.matrix.shape[0] < enc.matrix.shape[1]:
-            # the cheaper EASE direction (cubic in its side) first, in case the time budget runs out
+        if self.grid is None:
+            # EASE in the cheaper direction only (cubic in its side; the two directions score alike)
+            grid.pop("ease" if enc.matrix.shape[0] < min(enc.matrix.shape[1], 2500) else "user_ease")
+        elif "ease" in grid and "user_ease" in grid and enc.matrix.shape[0] < enc.matrix.shape[1]:
             grid = {"user_ease": grid.pop("user_ease"), **grid}
-        inner, rows, truth = holdout(enc, ratio=self.val_ratio, user_share=self.val_user_share, seed=self.seed)
+        n_folds = self.n_folds
+        if n_folds == "auto":
+            cells = enc.matrix.shape[0] * enc.matrix.shape[1]
+            n_folds = 2 if cells <= AUTO_TWO_FOLDS_MAX_CELLS and self.val_user_share <= 0.5 else 1
+        folds = holdout_folds(enc, ratio=self.val_ratio, user_share=self.val_user_share, n_folds=int(n_folds),
+                              seed=self.seed)
+        self.n_folds_ = len(folds)
+        weights_f = np.array([len(rows) for _, rows, _ in folds], dtype=float)
+        weights_f /= max(weights_f.sum(), 1.0)
         started = time.perf_counter()
-        best: dict[str, tuple[float, dict[str, Any], np.ndarray]] = {}
+        best: dict[str, tuple[float, dict[str, Any], list[np.ndarray] | None]] = {}
         self.validation_ = []
         self.timings_: dict[str, float] = {}
 
+        ranks = [int(o["rank"]) for o in grid.get("lowrank", []) if "rank" in o]
+        bases = [{"rank_hint": max(ranks, default=0)} for _ in folds]
+
         def trial(family: str, params: dict[str, Any]) -> float:
             t0 = time.perf_counter()
+            scores, nd = [], 0.0
             try:
-                model = self._make(family, params).fit_encoded(inner, item_text=item_text)
+                for f, ((inner, rows, truth), wf) in enumerate(zip(folds, weights_f, strict=True)):
+                    model = self._make(family, params)
+                    if family == "lowrank":  # one decomposition per fold serves every rank tried
+                        model.shared_basis = bases[f]
+                    model = model.fit_encoded(inner, item_text=item_text)
+                    scores.append(model.score(inner.user_ids[rows]))
+                    nd += wf * ndcg_from_scores(scores[-1], rows, inner.seen, truth, self.k)
             except (ValueError, MemoryError) as exc:  # e.g. UserEASE over its customer limit
                 self.validation_.append({"family": family, "params": params, "ndcg": None, "error": str(exc)})
                 return -1.0
-            s = model.score(inner.user_ids[rows])
-            nd = ndcg_from_scores(s, rows, inner.seen, truth, self.k)
             self.timings_[family] = self.timings_.get(family, 0.0) + time.perf_counter() - t0
             self.validation_.append({"family": family, "params": params, "ndcg": nd})
             if family not in best or nd > best[family][0]:
-                best[family] = (nd, params, s)
+                best[family] = (nd, params, scores)
             return nd
 
-        per_item = inner.matrix.nnz / max(inner.matrix.shape[1], 1)
-        per_user = inner.matrix.nnz / max(inner.matrix.shape[0], 1)
+        inner0 = folds[0][0].matrix
+        per_item = inner0.nnz / max(inner0.shape[1], 1)
+        per_user = inner0.nnz / max(inner0.shape[0], 1)
         for family, options in grid.items():
             if family in L2_FAMILIES:
                 unit = per_item if family == "ease" else per_user
@@ -143,26 +179,12 @@ class HybridRecommender(BaseRecommender):
                 continue
             for params in options:
                 trial(family, dict(params))
-            if family in L2_FAMILIES and family in best and len(options) > 1:
-                self._refine_l2(family, options, best, trial)
+            if family in REFINE and family in best and len(options) > 1:
+                self._refine(family, REFINE[family], best, trial)
         if not best:
             errors = "; ".join(f"{v['family']}: {v.get('error')}" for v in self.validation_)
             raise DataError(f"no candidate model could be fitted ({errors}); pass a grid= the data supports")
-        ranked = sorted(best, key=lambda f: -best[f][0])
-        chosen = [(ranked[0], 1.0)]
-        own = inner.seen[rows]
-        blend = znorm(best[ranked[0]][2], own)
-        score = best[ranked[0]][0]
-        for family in ranked[1:]:
-            if len(chosen) >= self.max_components:
-                break
-            z = znorm(best[family][2], own)
-            trials = [(ndcg_from_scores(blend + w * z, rows, inner.seen, truth, self.k), w) for w in self.weight_grid]
-            nd, w = max(trials)
-            if nd > score * (1.0 + self.min_gain):
-                chosen.append((family, w))
-                blend = blend + w * z
-                score = nd
+        chosen, score = self._blend(best, folds, weights_f)
         self.blend_ndcg_ = score
         self.components_ = []
         for family, w in chosen:
@@ -170,16 +192,51 @@ class HybridRecommender(BaseRecommender):
             model = self._make(family, params).fit_encoded(enc, item_text=item_text)
             self.components_.append((family, params, w, model))
 
-    def _refine_l2(self, family, options, best, trial) -> None:
-        """Two extra trials halfway (geometrically) between the best l2 and each grid neighbour."""
-        tried = sorted(v["params"]["l2"] for v in self.validation_
-                       if v["family"] == family and v.get("ndcg") is not None)
-        b = best[family][1]["l2"]
+    def _blend(self, best, folds, weights_f) -> tuple[list[tuple[str, float]], float]:
+        """Greedy forward blend of standardised scores, then one pass re-tuning each weight."""
+        z: dict[str, list[np.ndarray]] = {}
+        for f in best:  # standardise once and drop the raw scores (memory: rows x items per family)
+            z[f] = [znorm(s, inner.seen[rows]) for s, (inner, rows, _) in zip(best[f][2], folds, strict=True)]
+            best[f] = best[f][:2] + (None,)
+        ranked = sorted(best, key=lambda f: -best[f][0])
+
+        def val(weights: dict[str, float]) -> float:
+            out = 0.0
+            for i, ((inner, rows, truth), wf) in enumerate(zip(folds, weights_f, strict=True)):
+                total = sum(w * z[f][i] for f, w in weights.items())
+                out += wf * ndcg_from_scores(total, rows, inner.seen, truth, self.k)
+            return out
+
+        weights = {ranked[0]: 1.0}
+        score = best[ranked[0]][0]
+        for family in ranked[1:]:
+            if len(weights) >= self.max_components:
+                break
+            nd, w = max((val({**weights, family: w}), w) for w in self.weight_grid)
+            if nd > score * (1.0 + self.min_gain):
+                weights[family] = w
+                score = nd
+        for family in list(weights)[1:]:  # polish: the weights chosen early were tuned without later members
+            for w in self.weight_grid:
+                if w != weights[family]:
+                    nd = val({**weights, family: w})
+                    if nd > score:
+                        weights[family], score = w, nd
+        return list(weights.items()), score
+
+    def _refine(self, family, key, best, trial) -> None:
+        """Two extra trials halfway (geometrically) between the best value of ``key`` and each neighbour."""
+        tried = sorted({v["params"][key] for v in self.validation_
+                        if v["family"] == family and v.get("ndcg") is not None and key in v["params"]})
+        b = best[family][1][key]
         i = tried.index(b)
-        params = {key: v for key, v in best[family][1].items() if key != "l2_rel"}
+        params = {k: v for k, v in best[family][1].items() if k != "l2_rel"}
         for j in (i - 1, i + 1):
             if 0 <= j < len(tried):
-                trial(family, {**params, "l2": round(float(np.sqrt(b * tried[j])), 3)})
+                mid = float(np.sqrt(b * tried[j]))
+                mid = int(round(mid)) if isinstance(b, int) else round(mid, 3)
+                if mid not in tried:
+                    trial(family, {**params, key: mid})
 
     def _scores(self, rows: np.ndarray) -> np.ndarray:
         ids = self.user_ids_[rows]

@@ -13,12 +13,15 @@ from growthpilot.recommend.data import Encoded
 
 
 def holdout(enc: Encoded, *, ratio: float = 0.25, user_share: float = 0.5, seed: int = 42,
-            max_users: int = 3000) -> tuple[Encoded, np.ndarray, sp.csr_matrix]:
+            max_users: int = 3000, users: np.ndarray | None = None) -> tuple[Encoded, np.ndarray, sp.csr_matrix]:
     """Hold out ``ratio`` of the items of a random ``user_share`` of the customers.
 
     The other customers keep all their rows, so the validation model is fitted on almost as
     much data as the final one (regularisation chosen here transfers); each validation customer
-    keeps ``round((1 - ratio) * n)`` of their n items, as the MS split does.
+    keeps ``round((1 - ratio) * n)`` of their n items, as the MS split does, and holds out at
+    least one.
+
+    ``users`` (row indices) fixes the validation customers instead of drawing ``user_share``.
 
     Returns
     -------
@@ -30,8 +33,11 @@ def holdout(enc: Encoded, *, ratio: float = 0.25, user_share: float = 0.5, seed:
     n_users = m.shape[0]
     counts = np.diff(m.indptr)
     eligible = np.flatnonzero(counts >= 2)
-    n_val = min(max(1, int(round(user_share * len(eligible)))), max_users, len(eligible))
-    val_users = np.sort(rng.choice(eligible, n_val, replace=False)) if len(eligible) else eligible
+    if users is not None:
+        val_users = np.intersect1d(np.asarray(users, dtype=np.int64), eligible)
+    else:
+        n_val = min(max(1, int(round(user_share * len(eligible)))), max_users, len(eligible))
+        val_users = np.sort(rng.choice(eligible, n_val, replace=False)) if len(eligible) else eligible
     is_val_user = np.zeros(n_users, dtype=bool)
     is_val_user[val_users] = True
     coo = m.tocoo()
@@ -39,7 +45,7 @@ def holdout(enc: Encoded, *, ratio: float = 0.25, user_share: float = 0.5, seed:
     order = np.lexsort((rand, coo.row))
     pos = np.empty(coo.nnz, dtype=np.int64)
     pos[order] = np.arange(coo.nnz) - m.indptr[:-1][coo.row[order]]
-    n_out = (counts - np.round((1.0 - ratio) * counts)).astype(np.int64) * is_val_user
+    n_out = np.maximum(counts - np.round((1.0 - ratio) * counts), 1).astype(np.int64) * is_val_user
     is_val = pos < n_out[coo.row]
     shape = m.shape
     keep = ~is_val
@@ -51,22 +57,43 @@ def holdout(enc: Encoded, *, ratio: float = 0.25, user_share: float = 0.5, seed:
     return inner, rows, truth
 
 
+def holdout_folds(enc: Encoded, *, ratio: float = 0.25, user_share: float = 0.5, n_folds: int = 1,
+                  seed: int = 42, max_users: int = 3000) -> list[tuple[Encoded, np.ndarray, sp.csr_matrix]]:
+    """``n_folds`` holdouts (:func:`holdout`) with disjoint validation customers.
+
+    Fold f uses the f-th block of ``user_share`` of the customers (at most ``max_users``) of one
+    random permutation; ``n_folds * user_share`` must not exceed 1. With ``n_folds=2`` and
+    ``user_share=0.5`` every customer is scored once, with less noise than one holdout.
+    """
+    if n_folds < 1 or n_folds * user_share > 1.0 + 1e-9:
+        raise ValueError(f"need n_folds >= 1 and n_folds * user_share <= 1, got {n_folds} x {user_share}")
+    counts = np.diff(enc.matrix.tocsr().indptr)
+    eligible = np.flatnonzero(counts >= 2)
+    perm = np.random.default_rng(seed).permutation(eligible)
+    size = min(max(1, int(round(user_share * len(eligible)))), max_users)
+    folds = []
+    for f in range(n_folds):
+        part = perm[f * size:(f + 1) * size]
+        if len(part) or not folds:  # one (possibly empty) fold even when no customer has 2 items
+            folds.append(holdout(enc, ratio=ratio, seed=seed + f, users=np.sort(part)))
+    return folds
+
+
 def ndcg_from_scores(scores: np.ndarray, rows: np.ndarray, seen: sp.csr_matrix, truth: sp.csr_matrix,
                      k: int = 10) -> float:
     """Mean nDCG@k (binary gains, MS definition) of dense ``scores`` for ``rows``, seen items masked."""
     s = scores.copy()
-    for j, r in enumerate(rows):
-        s[j, seen.indices[seen.indptr[r]:seen.indptr[r + 1]]] = -np.inf
+    r, c = seen[rows].nonzero()
+    s[r, c] = -np.inf
     idx, _ = top_k(s, k)
+    rel = truth[rows]
+    n_rel = np.diff(rel.indptr)
+    hits = np.take_along_axis(rel.astype(bool).toarray(), idx, axis=1)
     disc = 1.0 / np.log(np.arange(2, k + 2))
-    total = 0.0
-    for j, r in enumerate(rows):
-        rel = truth.indices[truth.indptr[r]:truth.indptr[r + 1]]
-        if len(rel) == 0:
-            continue
-        hit = np.isin(idx[j], rel)
-        total += float((hit * disc).sum() / disc[: min(len(rel), k)].sum())
-    return total / max(len(rows), 1)
+    ideal = np.concatenate([[1.0], np.cumsum(disc)])[np.minimum(n_rel, k)]
+    dcg = hits @ disc
+    ok = n_rel > 0
+    return float((dcg[ok] / ideal[ok]).sum() / max(len(rows), 1))
 
 
 def znorm(s: np.ndarray, exclude: sp.csr_matrix | None = None) -> np.ndarray:
