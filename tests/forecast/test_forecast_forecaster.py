@@ -4,6 +4,7 @@ import pytest
 
 from growthpilot.errors import NotFittedError
 from growthpilot.forecast import DemandForecaster, evaluate
+from growthpilot.forecast.sigma import add_sigmas
 from growthpilot.forecast.synthetic import synthetic_panel
 
 MODELS = ("SeasonalNaive", "AutoETS", "AutoTheta", "LightGBM")
@@ -32,9 +33,27 @@ def test_predict_shape_intervals_and_model(fitted, panel):
     assert len(fitted.predict(3)) == 3 * panel["unique_id"].nunique()
 
 
-def test_intervals_widen_with_the_horizon(fitted):
-    q = fitted.conformal_.q_
-    assert np.all(np.diff(q) >= 0) and q[0] > 0
+def _mean_width_by_step(pred):
+    return (pred["hi_90"] - pred["lo_90"]).groupby(pred.groupby("unique_id").cumcount()).mean()
+
+
+def test_intervals_widen_with_the_horizon(fitted, panel):
+    assert fitted.conformal_.normaliser_ in {"scale", "sigma"}
+    width = _mean_width_by_step(fitted.predict())
+    assert np.all(np.diff(width) >= -1e-9) and width.iloc[0] > 0
+
+
+
+def test_sigma_intervals_are_one_quantile_times_the_models_own_standard_deviation(panel):
+    fc = DemandForecaster(freq="MS", horizon=6, models=("SeasonalNaive", "AutoETS"), n_val=2,
+                          intervals="sigma").fit(panel)
+    assert fc.conformal_.normaliser_ == "sigma"
+    pred = fc.predict()
+    base = add_sigmas(fc.base_forecasts_, fc.cands_, 90)
+    sigma = base.set_index(["unique_id", "ds"]).loc[list(zip(pred["unique_id"], pred["ds"], strict=True))]
+    sigma = sigma[[m + "__sigma" for m in pred["model"].unique()]].to_numpy().ravel()
+    ratio = (pred["hi_90"] - pred["y_hat"]).to_numpy() / sigma
+    assert np.allclose(ratio, fc.conformal_.q_[0]) and ratio[0] > 0
 
 
 def test_not_fitted_error():

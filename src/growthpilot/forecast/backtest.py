@@ -58,12 +58,14 @@ def cross_validate(
     refit: bool | int = True,
     arima_budget: ArimaBudget | None = None,
     seed: int = 42,
+    level: float | None = None,
 ) -> CVResult:
     """Rolling-origin backtest: ``n_windows`` cutoffs spaced ``h`` apart, ending at the last date.
 
     Each model is refitted at every cutoff (``refit=True``), every ``refit`` cutoffs, or fitted
     once at the first cutoff and run forward on later data (``refit=False``, much faster for
-    big panels; still uses only data before each cutoff).
+    big panels; still uses only data before each cutoff). ``level`` adds the statistical models' own
+    (parametric) interval bounds as ``<model>-lo-<level>`` / ``<model>-hi-<level>`` columns.
     """
     n_jobs = n_jobs or n_jobs_default()
     data, dropped = eligible_series(df, h=h, n_windows=n_windows, season=season)
@@ -79,7 +81,7 @@ def cross_validate(
         t0 = time.perf_counter()
         if name in STAT_MODELS:
             part = _stat_cv(data, name, freq=freq, h=h, n_windows=n_windows, season=season, n_jobs=n_jobs,
-                            refit=refit, budget=arima_budget)
+                            refit=refit, budget=arima_budget, level=level)
         elif name in ML_MODELS:
             part = _ml_cv(data, freq=freq, h=h, n_windows=n_windows, season=season, exog_cols=exog_cols,
                           country=country, seed=seed, n_jobs=n_jobs, refit=refit)
@@ -99,7 +101,7 @@ def cross_validate(
                     dropped)
 
 
-def _stat_cv(data, name, *, freq, h, n_windows, season, n_jobs, refit, budget) -> pd.DataFrame:
+def _stat_cv(data, name, *, freq, h, n_windows, season, n_jobs, refit, budget, level=None) -> pd.DataFrame:
     from statsforecast import StatsForecast
     from statsforecast.models import SeasonalNaive
 
@@ -114,10 +116,16 @@ def _stat_cv(data, name, *, freq, h, n_windows, season, n_jobs, refit, budget) -
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         cv = sf.cross_validation(df=data[["unique_id", "ds", "y"]], h=h, n_windows=n_windows, step_size=h,
-                                 refit=refit, input_size=input_size)
+                                 refit=refit, input_size=input_size,
+                                 **({"level": [_level_key(level)]} if level is not None else {}))
     cv = cv.reset_index() if "unique_id" not in cv.columns else cv
-    cv = cv.rename(columns={str(model): name})
-    return cv[["unique_id", "ds", "cutoff", "y", name]]
+    cv = cv.rename(columns=lambda c: c.replace(str(model), name, 1) if c.startswith(str(model)) else c)
+    keep = [name] + ([f"{name}-lo-{_level_key(level)}", f"{name}-hi-{_level_key(level)}"] if level is not None else [])
+    return cv[["unique_id", "ds", "cutoff", "y", *[c for c in keep if c in cv.columns]]]
+
+
+def _level_key(level: float) -> int | float:
+    return int(level) if float(level).is_integer() else float(level)
 
 
 def ml_frame(data: pd.DataFrame, freq: str, exog_cols: Sequence[str], country: str) -> pd.DataFrame:

@@ -6,6 +6,11 @@ series of any size share one calibration set; the interval is ``y_hat +- q * sca
 there are too few errors per step, made non-decreasing in the step by isotonic regression).
 Errors are weighted by the age of their window (non-exchangeable conformal prediction,
 Barber, Candes, Ramdas & Tibshirani 2023), so the intervals follow drifting volatility.
+
+:func:`fit_intervals` also tries the model's own forecast standard deviation (per row, see
+:mod:`growthpilot.forecast.sigma`) as the normaliser, with one quantile for all steps, and keeps
+whichever normaliser gave the better interval score on the validation windows, each window
+calibrated on the ones before it.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from growthpilot.errors import NotFittedError
+from growthpilot.errors import NotFittedError, ValidationError
 
 
 def horizon_step(frame: pd.DataFrame) -> np.ndarray:
@@ -69,6 +74,8 @@ class ConformalIntervals:
     min_per_step : below this many errors per horizon step, steps are pooled.
     decay : weight of an error per backtest window of age (1 = all windows alike, plain split conformal;
         the default 0.6 weighs the latest window 1, the one before 0.6, then 0.36, ...).
+    scale_col : the column that normalises errors (``scale``: per-series MASE scale; a ``__sigma``
+        column: the model's own standard deviation per row).
 
     Examples
     --------
@@ -79,15 +86,18 @@ class ConformalIntervals:
     [1.0, 1.0]
     """
 
-    def __init__(self, *, level: float = 90.0, min_per_step: int = 40, decay: float = 0.6) -> None:
+    def __init__(self, *, level: float = 90.0, min_per_step: int = 40, decay: float = 0.6,
+                 scale_col: str = "scale") -> None:
         self.level = level
         self.min_per_step = min_per_step
         self.decay = decay
+        self.scale_col = scale_col
 
     def fit(self, frame: pd.DataFrame, pred_col: str) -> ConformalIntervals:
-        """Learn ``q_`` (one quantile per horizon step) from ``frame`` with ``y``, ``scale`` and ``pred_col``."""
-        step = horizon_step(frame)
-        score = (frame["y"] - frame[pred_col]).abs().to_numpy(float) / frame["scale"].to_numpy(float)
+        """Learn ``q_`` (one quantile per horizon step) from ``frame`` with ``y``, ``scale_col`` and ``pred_col``."""
+        step = frame["step"].to_numpy() if "step" in frame else horizon_step(frame)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            score = (frame["y"] - frame[pred_col]).abs().to_numpy(float) / frame[self.scale_col].to_numpy(float)
         h = int(step.max()) if len(step) else 1
         # recent windows weigh more (weight decay ** age in windows): errors drift with the level and
         # volatility of the series, so the latest windows are the better guide to the next one
@@ -122,3 +132,60 @@ class ConformalIntervals:
         if nonnegative:
             lo = np.maximum(lo, 0.0)
         return lo, hi
+
+
+def interval_score(y: np.ndarray, lo: np.ndarray, hi: np.ndarray, level: float) -> np.ndarray:
+    """Winkler interval score per point (width plus ``2 / alpha`` times the miss; lower is better)."""
+    a = 1.0 - level / 100.0
+    y, lo, hi = (np.asarray(v, float) for v in (y, lo, hi))
+    return (hi - lo) + (2.0 / a) * (np.maximum(lo - y, 0.0) + np.maximum(y - hi, 0.0))
+
+
+def normaliser_options(pred_col: str, frame: pd.DataFrame) -> dict[str, dict]:
+    """Keyword arguments of :class:`ConformalIntervals` per normaliser: ``scale`` (per-series MASE scale,
+    quantiles per step) and, when ``frame`` has ``<pred_col>__sigma``, ``sigma`` (one pooled quantile)."""
+    opts = {"scale": dict(scale_col="scale")}
+    sig = pred_col + "__sigma"
+    if sig in frame and frame[sig].notna().any():
+        opts["sigma"] = dict(scale_col=sig, min_per_step=np.iinfo(np.int64).max)
+    return opts
+
+
+def fit_intervals(frame: pd.DataFrame, pred_col: str, *, level: float = 90.0, decay: float = 0.6,
+                  normaliser: str = "auto") -> ConformalIntervals:
+    """Calibrate conformal intervals for ``pred_col``, choosing the normaliser inside ``frame``.
+
+    Each option of :func:`normaliser_options` is calibrated on the windows before each validation
+    window (from the second on) and scored there by the mean interval score (divided by the
+    series' scale); the lower mean wins (the model's own sigma on a tie or with one window), and is
+    then fitted on all of ``frame``. ``frame`` holds only data before the forecast origin.
+    ``normaliser="scale"`` or ``"sigma"`` skips the choice (``"sigma"`` needs the ``__sigma`` column).
+    """
+    opts = normaliser_options(pred_col, frame)
+    if normaliser not in ("auto", "scale", "sigma"):
+        raise ValidationError("unknown interval normaliser", value=normaliser, expected="auto, sigma or scale")
+    if normaliser != "auto":
+        if normaliser not in opts:
+            raise ValidationError(f"no {normaliser!r} interval normaliser for {pred_col!r}",
+                                  expected=f"one of {sorted(opts)} or 'auto'")
+        opts = {normaliser: opts[normaliser]}
+    cuts = np.unique(frame["cutoff"].to_numpy())
+    best = "sigma" if "sigma" in opts else "scale"
+    if len(opts) > 1 and len(cuts) > 1:
+        step = frame["step"].to_numpy() if "step" in frame else horizon_step(frame)
+        frame = frame.assign(step=step)
+        totals = {}
+        for name, kw in opts.items():
+            parts = []
+            for c in cuts[1:]:
+                cal, held = frame[frame["cutoff"] < c], frame[frame["cutoff"] == c]
+                ci = ConformalIntervals(level=level, decay=decay, **kw).fit(cal, pred_col)
+                lo, hi = ci.interval(held[pred_col].to_numpy(), held[ci.scale_col].to_numpy(),
+                                     held["step"].to_numpy())
+                parts.append(interval_score(held["y"], lo, hi, level) / held["scale"].to_numpy(float))
+            s = np.concatenate(parts)
+            totals[name] = float(np.mean(s[np.isfinite(s)])) if np.isfinite(s).any() else np.inf
+        best = min(totals, key=lambda n: (totals[n], n != "sigma"))
+    ci = ConformalIntervals(level=level, decay=decay, **opts[best]).fit(frame, pred_col)
+    ci.normaliser_ = best
+    return ci

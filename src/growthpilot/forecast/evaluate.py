@@ -17,11 +17,12 @@ import pandas as pd
 
 from growthpilot.errors import DataError
 from growthpilot.forecast.backtest import cross_validate, eligible_series
-from growthpilot.forecast.conformal import ConformalIntervals, horizon_step
+from growthpilot.forecast.conformal import fit_intervals, horizon_step
 from growthpilot.forecast.frequency import normalize_freq, season_length
 from growthpilot.forecast.metrics import mase_scales, score
 from growthpilot.forecast.models import BASE_MODELS, ArimaBudget, check_models
 from growthpilot.forecast.selection import add_candidates, candidates, choose
+from growthpilot.forecast.sigma import SIGMA_SUFFIX, add_sigmas
 
 CHOSEN = "chosen"
 
@@ -37,6 +38,7 @@ class Evaluation:
     dropped: list[str] = field(default_factory=list)
     seconds: float = 0.0
     n_val: int = 0
+    normalisers: dict[str, str] = field(default_factory=dict)
 
     def metrics(self) -> dict:
         """A JSON-ready summary: per-model scores, the choices and the headline ratios."""
@@ -47,7 +49,7 @@ class Evaluation:
                 out[f"mase_vs_{name}"] = float(chosen["mase"] / t.loc[name, "mase"])
         return {
             "n_series": self.n_series, "n_dropped_short": len(self.dropped), "validation_windows": self.n_val,
-            "choices": self.choices, "chosen": {k: _clean(v) for k, v in chosen.items()}, **out,
+            "choices": self.choices, "interval_normaliser": self.normalisers, "chosen": {k: _clean(v) for k, v in chosen.items()}, **out,
             "models": {m: {k: _clean(v) for k, v in row.items()} for m, row in t.iterrows()},
             "seconds_total": round(self.seconds, 2),
         }
@@ -139,36 +141,42 @@ def evaluate(
     n_val = feasible_validation(df, h=h, windows=windows, n_val=n_val, season=season)
     cv = cross_validate(df, freq=freq, h=h, n_windows=windows + n_val, season=season, models=models,
                         exog_cols=exog_cols, country=country, n_jobs=n_jobs, refit=refit,
-                        arima_budget=arima_budget, seed=seed)
+                        arima_budget=arima_budget, seed=seed, level=level)
     cands = candidates(cv.models)
     frame = add_candidates(cv.frame, cands)
     sc = scales_for(df, frame, season, h)
     frame = frame.merge(sc[["unique_id", "cutoff", "calib_scale"]], on=["unique_id", "cutoff"], how="left")
     frame = frame.rename(columns={"calib_scale": "scale"})
     frame["step"] = horizon_step(frame)
+    frame = add_sigmas(frame, cands, level, fallback=frame["scale"].to_numpy(float))
     nonneg = bool((df["y"] >= 0).all())
     cutoffs = sorted(frame["cutoff"].unique())
     if len(cutoffs) < windows:
         raise DataError(f"only {len(cutoffs)} backtest windows fit the data; lower --windows or --horizon")
-    test_parts, choices = [], {}
+    test_parts, choices, normalisers = [], {}, {}
     names = list(cands)
     for c in cutoffs[-windows:]:
         val, test = frame[frame["cutoff"] < c], frame[frame["cutoff"] == c].copy()
         chosen = choose(val, sc, cands, mode=selection)
         pick = test["unique_id"].map(chosen).fillna(chosen.iloc[0] if len(chosen) else names[0])
         test[CHOSEN] = _pick(test, pick)
+        test[CHOSEN + SIGMA_SUFFIX] = _pick(test, pick + SIGMA_SUFFIX)
         if len(val):
             val = val.copy()
-            val[CHOSEN] = _pick(val, val["unique_id"].map(chosen).fillna(pick.iloc[0]))
+            vpick = val["unique_id"].map(chosen).fillna(pick.iloc[0])
+            val[CHOSEN], val[CHOSEN + SIGMA_SUFFIX] = _pick(val, vpick), _pick(val, vpick + SIGMA_SUFFIX)
+        key = str(pd.Timestamp(c).date())
         for name in [*names, CHOSEN]:
             if len(val):
-                ci = ConformalIntervals(level=level).fit(val, name)
-                lo, hi = ci.interval(test[name].to_numpy(), test["scale"].to_numpy(), test["step"].to_numpy(),
+                ci = fit_intervals(val, name, level=level)
+                lo, hi = ci.interval(test[name].to_numpy(), test[ci.scale_col].to_numpy(), test["step"].to_numpy(),
                                      nonnegative=nonneg)
+                if name == CHOSEN:
+                    normalisers[key] = ci.normaliser_
             else:
                 lo = hi = np.full(len(test), np.nan)
             test[f"{name}__lo"], test[f"{name}__hi"] = lo, hi
-        choices[str(pd.Timestamp(c).date())] = ",".join(sorted(set(pick)))
+        choices[key] = ",".join(sorted(set(pick)))
         test_parts.append(test)
     test = pd.concat(test_parts, ignore_index=True)
     rows = []
@@ -178,7 +186,7 @@ def evaluate(
         rows.append({"model": name, **s, "seconds": sum(cv.seconds.get(m, 0.0) for m in members)})
     table = pd.DataFrame(rows)
     return Evaluation(table, choices, test, int(test["unique_id"].nunique()), cv.dropped,
-                      time.perf_counter() - t0, n_val)
+                      time.perf_counter() - t0, n_val, normalisers)
 
 
 def _pick(frame: pd.DataFrame, names: pd.Series) -> np.ndarray:

@@ -10,7 +10,7 @@ import pandas as pd
 
 from growthpilot.errors import DataError, NotFittedError
 from growthpilot.forecast.backtest import cross_validate, ml_frame, n_jobs_default
-from growthpilot.forecast.conformal import ConformalIntervals
+from growthpilot.forecast.conformal import fit_intervals
 from growthpilot.forecast.evaluate import calibration_window, feasible_validation, scales_for
 from growthpilot.forecast.features import add_holidays
 from growthpilot.forecast.frequency import normalize_freq, season_length
@@ -24,8 +24,9 @@ from growthpilot.forecast.models import (
     stat_model,
 )
 from growthpilot.forecast.selection import add_candidates, candidates, choose, fallback_candidate
+from growthpilot.forecast.sigma import REFERENCE_ORDER, SIGMA_SUFFIX, add_sigmas
 
-MODEL_VERSION = "forecast-1.0"
+MODEL_VERSION = "forecast-1.1"
 
 
 class DemandForecaster:
@@ -44,6 +45,8 @@ class DemandForecaster:
     refit : refit at every backtest cutoff (``True``) or fit once and run forward (``False``).
     n_jobs : processes for statsforecast; default up to 2.
     seed : random seed of LightGBM.
+    intervals : normaliser of the conformal errors: ``"auto"`` (chosen on the backtest windows),
+        ``"sigma"`` (the models' own forecast standard deviation) or ``"scale"`` (per-series MASE scale).
 
     Examples
     --------
@@ -55,7 +58,7 @@ class DemandForecaster:
     def __init__(self, *, freq: str = "D", horizon: int = 14, models: Sequence[str] = BASE_MODELS,
                  level: float = 90.0, n_val: int | None = None, selection: str = "anchored", country: str = "US",
                  exog_cols: Sequence[str] = (), refit: bool | int = True, n_jobs: int | None = None,
-                 arima_budget: ArimaBudget | None = None, seed: int = 42) -> None:
+                 arima_budget: ArimaBudget | None = None, seed: int = 42, intervals: str = "auto") -> None:
         self.freq = freq
         self.horizon = horizon
         self.models = models
@@ -68,6 +71,7 @@ class DemandForecaster:
         self.n_jobs = n_jobs
         self.arima_budget = arima_budget
         self.seed = seed
+        self.intervals = intervals
 
     # --- fitting ---------------------------------------------------------------------
     def fit(self, df: pd.DataFrame) -> DemandForecaster:
@@ -85,25 +89,31 @@ class DemandForecaster:
         if n_val > 0:
             cv = cross_validate(df, freq=freq, h=h, n_windows=n_val, season=season, models=models,
                                 exog_cols=self.exog_cols, country=self.country, n_jobs=self.n_jobs,
-                                refit=self.refit, arima_budget=self.arima_budget, seed=self.seed)
+                                refit=self.refit, arima_budget=self.arima_budget, seed=self.seed, level=self.level)
             self.cands_ = candidates(cv.models)
             frame = add_candidates(cv.frame, self.cands_)
             sc = scales_for(df, frame, season, h)
             frame = frame.merge(sc[["unique_id", "cutoff", "calib_scale"]], on=["unique_id", "cutoff"])
             frame = frame.rename(columns={"calib_scale": "scale"})
+            frame = add_sigmas(frame, self.cands_, self.level, fallback=frame["scale"].to_numpy(float))
             self.choice_ = choose(frame, sc, self.cands_, mode=self.selection)
-            frame["chosen"] = _pick_col(frame, frame["unique_id"].map(self.choice_))
+            picked = frame["unique_id"].map(self.choice_)
+            frame["chosen"] = _pick_col(frame, picked)
+            frame["chosen" + SIGMA_SUFFIX] = _pick_col(frame, picked + SIGMA_SUFFIX)
             from growthpilot.forecast.selection import rank_candidates
 
             self.ranking_ = rank_candidates(frame, sc, list(self.cands_))
             self.backtest_ = frame
-            self.conformal_ = ConformalIntervals(level=self.level).fit(frame, "chosen")
+            self.conformal_ = fit_intervals(frame, "chosen", level=self.level, normaliser=self.intervals)
         else:
             self.choice_ = pd.Series(dtype=object)
             self.conformal_ = None
         self.default_choice_ = (self.choice_.mode().iloc[0] if len(self.choice_) else fallback_candidate(self.cands_))
-        needed = sorted({m for name in set(self.choice_) | {self.default_choice_} for m in self.cands_[name]})
-        self.base_forecasts_ = self._fit_predict(df, needed, freq, season, h)
+        needed = {m for name in set(self.choice_) | {self.default_choice_} for m in self.cands_[name]}
+        if self.conformal_ is not None and self.conformal_.normaliser_ == "sigma" and not needed & set(STAT_MODELS):
+            # the global model has no interval of its own: a statistical model's sigma normalises its errors
+            needed |= {m for m in REFERENCE_ORDER if m in models}
+        self.base_forecasts_ = self._fit_predict(df, sorted(needed), freq, season, h)
         last = df.groupby("unique_id")["ds"].max()
         pairs = pd.DataFrame({"unique_id": last.index, "cutoff": last.to_numpy()})
         from growthpilot.forecast.metrics import mase_scales
@@ -127,11 +137,14 @@ class DemandForecaster:
             objs = [stat_model(m, season, self.arima_budget, n_obs) for m in stat]
             sf = StatsForecast(models=objs, freq=freq, n_jobs=self.n_jobs or n_jobs_default(),
                                fallback_model=SeasonalNaive(season_length=season))
+            lv = int(self.level) if float(self.level).is_integer() else self.level
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                fc = sf.forecast(df=df[["unique_id", "ds", "y"]], h=h)
+                fc = sf.forecast(df=df[["unique_id", "ds", "y"]], h=h, level=[lv])
             fc = fc.reset_index() if "unique_id" not in fc.columns else fc
-            out = fc.rename(columns={str(o): m for o, m in zip(objs, stat, strict=True)})
+            names = {str(o): m for o, m in zip(objs, stat, strict=True)}
+            out = fc.rename(columns=lambda c: next((m + c[len(o):] for o, m in names.items()
+                                                    if c == o or c.startswith(o + "-")), c))
         if any(m in ML_MODELS for m in needed):
             ml = self._ml_predict(df, freq, season, h)
             out = ml if out is None else out.merge(ml, on=["unique_id", "ds"], how="left")
@@ -168,13 +181,17 @@ class DemandForecaster:
         fc["step"] = fc.groupby("unique_id")["ds"].rank(method="first").astype(int)
         fc = fc[fc["step"] <= h]
         names = fc["unique_id"].map(self.choice_).fillna(self.default_choice_)
-        fc = add_candidates(fc, {n: self.cands_[n] for n in set(names)})
+        used = {n: self.cands_[n] for n in set(names)}
+        fc = add_candidates(fc, used)
         y_hat = _pick_col(fc, names)
         lv = f"{self.level:g}"
         out = pd.DataFrame({"unique_id": fc["unique_id"].to_numpy(), "ds": fc["ds"].to_numpy(), "y_hat": y_hat})
         if self.conformal_ is not None:
-            lo, hi = self.conformal_.interval(y_hat, fc["unique_id"].map(self.scale_).to_numpy(float),
-                                              fc["step"].to_numpy(), nonnegative=self.nonnegative_)
+            scale = fc["unique_id"].map(self.scale_).to_numpy(float)
+            if self.conformal_.normaliser_ == "sigma":
+                fc = add_sigmas(fc, used, self.level, fallback=scale)
+                scale = _pick_col(fc, names + SIGMA_SUFFIX)
+            lo, hi = self.conformal_.interval(y_hat, scale, fc["step"].to_numpy(), nonnegative=self.nonnegative_)
         else:
             lo = hi = np.full(len(out), np.nan)
         if self.nonnegative_:
