@@ -5,6 +5,8 @@ Any weekly table by flags, or the project's simulator (known true ROI per channe
     python benchmarks/mmm.py --data ../shared/data/mmm/pymc_marketing_mmm_example.csv \
         --date-col date_week --target-col y --spend-cols x1,x2 --control-cols event_1,event_2
     python benchmarks/mmm.py --simulate --weeks 156 --channels 6 --seed 7
+    python benchmarks/mmm.py --data weekly.csv --target-col revenue --spend-cols tv_spend,search_spend \
+        --lift-tests lifts.csv --truth truth.csv
 
 With ``--lift-tests PATH`` (or ``--simulate``, which makes lift tests) the model is fitted
 without and with calibration and both are shown. The last stdout line is one JSON object.
@@ -25,6 +27,7 @@ from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
 from growthpilot.mmm.benchmark import final_metrics, run_benchmark  # noqa: E402
+from growthpilot.mmm.lift import match_channel  # noqa: E402
 
 
 def _cols(s: str | None) -> list[str]:
@@ -39,10 +42,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--spend-cols", help="comma-separated spend (or impressions) columns")
     p.add_argument("--control-cols", default="", help="comma-separated control columns")
     p.add_argument("--geo-col", default=None, help="geo column of a panel (summed to a national series)")
-    p.add_argument("--lift-tests", default=None, help="CSV of lift tests (per-week or total form)")
+    p.add_argument("--lift-tests", default=None,
+                   help="CSV of lift tests: total form channel,start_date,end_date,delta_spend,lift,"
+                        "lift_se (or lift_low,lift_high at 90 %%), optional geo; or per-week form "
+                        "channel,x,delta_x,delta_y,sigma (see docs/mmm.md)")
+    p.add_argument("--lift-likelihood", default="path", choices=["path", "steady"],
+                   help="replay windowed lift tests on the spend path (default) or use the steady-state curve")
+    p.add_argument("--truth", default=None, help="CSV with channel,true_roi to score ROI against (known truth)")
     p.add_argument("--simulate", action="store_true", help="use growthpilot.simulate.mmm (scores against truth)")
     p.add_argument("--weeks", type=int, default=156)
-    p.add_argument("--channels", type=int, default=6)
+    p.add_argument("--channels", default="6", help="--simulate: number of channels or comma-separated names")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--holdout-weeks", type=int, default=8, help="last weeks kept out for the out-of-time MAPE")
     p.add_argument("--no-uncalibrated", action="store_true", help="with lift tests, skip the uncalibrated fit")
@@ -62,7 +71,9 @@ def main(argv: list[str] | None = None) -> int:
     if a.simulate:
         from growthpilot.simulate.mmm import simulate_mmm
 
-        data, truth, lifts = simulate_mmm(weeks=a.weeks, channels=a.channels, seed=a.seed)
+        channels = int(a.channels) if a.channels.isdigit() else _cols(a.channels)
+        data, truth, lifts = simulate_mmm(weeks=a.weeks, channels=channels, seed=a.seed)
+        lifts = lifts.drop(columns=["true_lift"])  # the studies only, never the simulator's truth
         spend_cols = [f"{c}_spend" for c in truth["channel"]]
         control_cols = _cols(a.control_cols) or ["price_index", "promo", "holiday", "competitor_spend"]
         date_col, target_col = "date", "revenue"
@@ -76,6 +87,9 @@ def main(argv: list[str] | None = None) -> int:
         date_col, target_col, truth_map, source = a.date_col, a.target_col, None, a.data
     if a.lift_tests:
         lifts = pd.read_csv(a.lift_tests)
+    if a.truth:
+        truth = pd.read_csv(a.truth)
+        truth_map = {c: m for c in truth["channel"] if (m := match_channel(c, spend_cols))}
 
     t0 = time.perf_counter()
     res = run_benchmark(
@@ -84,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         compare_uncalibrated=not a.no_uncalibrated, truth_channel_map=truth_map,
         model_params=dict(adstock=a.adstock, saturation=a.saturation, l_max=a.l_max,
                           yearly_seasonality=a.yearly_seasonality, draws=a.draws, tune=a.tune, chains=a.chains,
-                          random_seed=a.random_seed),
+                          random_seed=a.random_seed, lift_likelihood=a.lift_likelihood),
         log=lambda m: console.print(m),
     )
     out = Console(width=170)

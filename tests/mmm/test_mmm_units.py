@@ -68,6 +68,13 @@ def test_constant_spend_reaches_steady_state():
     contrib = post.contributions(spend)
     steady = post.steady_response(np.array([[80.0, 40.0]]))
     np.testing.assert_allclose(contrib[:, -1, :], steady[:, 0, :], rtol=1e-9)
+    # with the carry-over of earlier spend (backcast at the first weeks' level) every week is steady
+    warm = post.contributions(spend, carry_in=post.backcast(spend))
+    np.testing.assert_allclose(warm[:, 0, :], steady[:, 0, :], rtol=1e-9)
+    roi = roi_table(post, spend).set_index("channel")["roi"]
+    cold = roi_table(post, spend, carry_in=False).set_index("channel")["roi"]
+    assert (roi > cold).all()
+    np.testing.assert_allclose(roi.to_numpy(), np.median(steady[:, 0, :], 0) / [80.0, 40.0], rtol=1e-9)
 
 
 def test_roi_table_intervals_bracket_point_and_mroi_below_roi_for_concave_curves():

@@ -23,6 +23,7 @@ import pandas as pd
 from growthpilot.errors import ValidationError
 
 PER_WEEK = ("channel", "x", "delta_x", "delta_y", "sigma")
+WINDOW = ("weeks", "start_idx", "end_idx")
 _Z90 = 1.6448536269514722
 _NATIONAL = {"", "all", "national", "none", "nan", "total"}
 
@@ -77,12 +78,15 @@ def normalize_lift_tests(
     Returns
     -------
     LiftTests
-        ``tests`` with columns ``channel, x, delta_x, delta_y, sigma, source``; ``dropped``
+        ``tests`` with columns ``channel, x, delta_x, delta_y, sigma, source`` and the window:
+        ``weeks``, ``start_idx``/``end_idx`` (first/last row of ``data`` inside
+        ``start_date..end_date``, -1 when the window is unknown or not fully inside ``data``;
+        such tests are calibrated against the steady-state curve only); ``dropped``
         lists unusable rows with their reason (unknown channel, sign disagreeing with the spend
         change, zero spend change, per-geo test for a national model).
     """
     if tests is None or len(tests) == 0:
-        return LiftTests(pd.DataFrame(columns=[*PER_WEEK, "source"]))
+        return LiftTests(pd.DataFrame(columns=[*PER_WEEK, "source", *WINDOW]))
     if "channel" not in tests.columns:
         raise ValidationError(f"{source} has no 'channel' column", column="channel",
                               expected=f"columns {list(PER_WEEK)} or channel, delta_spend, lift, lift_se, weeks")
@@ -100,9 +104,13 @@ def normalize_lift_tests(
             continue
         try:
             row = _per_week(r, col, data, date_col)
+        except _OutsideData as exc:
+            dropped.append({"row": i, "channel": r["channel"], "reason": str(exc)})
+            continue
         except ValidationError as exc:
             raise ValidationError(f"{source} row {i}: {exc}") from None
-        if row["delta_x"] == 0 or row["sigma"] <= 0 or not np.isfinite(list(row.values())[1:]).all():
+        win = _window_rows(r, data, date_col)
+        if row["delta_x"] == 0 or row["sigma"] <= 0 or not np.isfinite([row[k] for k in PER_WEEK[1:]]).all():
             dropped.append({"row": i, "channel": r["channel"], "reason": "zero spend change or non-positive sigma"})
             continue
         if row["delta_x"] * row["delta_y"] <= 0:
@@ -110,8 +118,11 @@ def normalize_lift_tests(
                             "reason": "measured lift has the opposite sign of the spend change (noise); "
                                       "a saturation curve cannot produce it"})
             continue
-        rows.append({"channel": col, **{k: row[k] for k in PER_WEEK[1:]}, "source": source})
-    out = pd.DataFrame(rows, columns=[*PER_WEEK, "source"])
+        start, end = win if win is not None else (-1, -1)
+        weeks = float(r["weeks"]) if _ok(r.get("weeks")) else float(end - start + 1) if win else np.nan
+        rows.append({"channel": col, **{k: row[k] for k in PER_WEEK[1:]}, "source": source,
+                     "weeks": weeks, "start_idx": start, "end_idx": end})
+    out = pd.DataFrame(rows, columns=[*PER_WEEK, "source", *WINDOW])
     return LiftTests(out, dropped)
 
 
@@ -143,9 +154,26 @@ def _window(r: dict, col: str, data: pd.DataFrame | None, date_col: str) -> tupl
     dates = pd.to_datetime(data[date_col])
     inside = (dates >= start) & (dates <= end)
     if not inside.any():
-        raise ValidationError("lift test window holds no week of the data", value=f"{start.date()}..{end.date()}")
+        raise _OutsideData(f"window {start.date()}..{end.date()} holds no week of the modelled data")
     weeks = _ok(r.get("weeks")) and float(r["weeks"]) or float(inside.sum())
     return weeks, float(data.loc[inside.to_numpy(), col].mean())
+
+
+class _OutsideData(ValidationError):
+    """A total-form test whose window lies outside the modelled weeks (dropped, not an error)."""
+
+
+def _window_rows(r: dict, data: pd.DataFrame | None, date_col: str) -> tuple[int, int] | None:
+    """First and last row of ``data`` in the test window when the whole window is inside the data."""
+    start, end = r.get("start_date"), r.get("end_date")
+    if data is None or start is None or end is None or pd.isna(start) or pd.isna(end):
+        return None
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    dates = pd.DatetimeIndex(pd.to_datetime(data[date_col]))
+    rows = np.flatnonzero((dates >= start) & (dates <= end))
+    if not len(rows) or start < dates[0] or end > dates[-1] + pd.Timedelta(days=6):
+        return None
+    return int(rows[0]), int(rows[-1])
 
 
 def _ok(v: object) -> bool:

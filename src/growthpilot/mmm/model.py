@@ -23,8 +23,9 @@ import numpy as np
 import pandas as pd
 
 from growthpilot.errors import ConfigError, NotFittedError, require
+from growthpilot.mmm.calibration import add_path_lift_likelihood, build_lift_paths
 from growthpilot.mmm.data import prepare_weekly
-from growthpilot.mmm.lift import LiftTests, normalize_lift_tests
+from growthpilot.mmm.lift import WINDOW, LiftTests, normalize_lift_tests
 from growthpilot.mmm.posterior import MMMPosterior
 from growthpilot.mmm.transforms import ADSTOCKS, SATURATIONS
 
@@ -48,6 +49,9 @@ class MarketingMixModel:
     random_seed : seed for the sampler.
     progressbar : show PyMC's progress bar.
     model_config : extra PyMC-Marketing priors (``{"saturation_beta": Prior(...)}``) overriding ours.
+    lift_likelihood : ``"path"`` replays each lift test whose window lies in the data on the
+        channel's spend path (:mod:`growthpilot.mmm.calibration`); ``"steady"`` uses PyMC-Marketing's
+        steady-state ``add_lift_test_measurements`` for all tests.
 
     Attributes
     ----------
@@ -73,6 +77,7 @@ class MarketingMixModel:
         random_seed: int = 0,
         progressbar: bool = False,
         model_config: dict | None = None,
+        lift_likelihood: str = "path",
     ) -> None:
         self.adstock = adstock
         self.saturation = saturation
@@ -86,6 +91,7 @@ class MarketingMixModel:
         self.random_seed = random_seed
         self.progressbar = progressbar
         self.model_config = model_config
+        self.lift_likelihood = lift_likelihood
 
     # ------------------------------------------------------------------ fit
     def fit(
@@ -104,6 +110,8 @@ class MarketingMixModel:
             raise ConfigError(f"adstock must be one of {ADSTOCKS}, got {self.adstock!r}")
         if self.saturation not in SATURATIONS:
             raise ConfigError(f"saturation must be one of {SATURATIONS}, got {self.saturation!r}")
+        if self.lift_likelihood not in ("path", "steady"):
+            raise ConfigError(f"lift_likelihood must be 'path' or 'steady', got {self.lift_likelihood!r}")
         mmm_mod = require("pymc_marketing.mmm.multidimensional", "mmm")
         comps = require("pymc_marketing.mmm", "mmm")
         df = prepare_weekly(data, date_col=date_col, target_col=target_col, spend_cols=spend_cols,
@@ -120,7 +128,7 @@ class MarketingMixModel:
         self.control_std_ = np.where(sd > 0, sd, 1.0)
         self.lift_tests_ = normalize_lift_tests(lift_tests, spend_cols=self.spend_cols_, data=df,
                                                 date_col=date_col) if lift_tests is not None else LiftTests(
-            pd.DataFrame(columns=["channel", "x", "delta_x", "delta_y", "sigma", "source"]))
+            pd.DataFrame(columns=["channel", "x", "delta_x", "delta_y", "sigma", "source", *WINDOW]))
 
         X = pd.DataFrame({"date": self.dates_})
         for c in self.spend_cols_:
@@ -150,8 +158,7 @@ class MarketingMixModel:
             )
             y = pd.Series(self.y_, name=target_col)
             mmm.build_model(X, y)
-            if len(self.lift_tests_.tests):
-                mmm.add_lift_test_measurements(self.lift_tests_.tests[["channel", "x", "delta_x", "delta_y", "sigma"]])
+            self._add_lift_tests(mmm)
             cores = max(1, min(self.chains, os.cpu_count() or 1))
             mmm.fit(X, y, chains=self.chains, cores=cores, draws=self.draws, tune=self.tune,
                     target_accept=self.target_accept, random_seed=self.random_seed,
@@ -161,6 +168,19 @@ class MarketingMixModel:
         self.posterior_ = self._extract_posterior()
         self.diagnostics_ = self._diagnostics()
         return self
+
+    def _add_lift_tests(self, mmm) -> None:
+        """Replay windowed tests on the spend path; the rest against the steady-state curve."""
+        tests = self.lift_tests_.tests
+        if not len(tests):
+            return
+        windowed = (tests["start_idx"].astype(float) >= 0) & tests["weeks"].notna()
+        if self.lift_likelihood == "path" and windowed.any():
+            paths = build_lift_paths(tests[windowed], self.spend_, self.spend_cols_, l_max=self.l_max)
+            add_path_lift_likelihood(mmm, paths, adstock=self.adstock, saturation=self.saturation)
+            tests = tests[~windowed]
+        if len(tests):
+            mmm.add_lift_test_measurements(tests[["channel", "x", "delta_x", "delta_y", "sigma"]].reset_index(drop=True))
 
     def _priors(self) -> dict:
         """PyMC-Marketing priors: the transformations' defaults, overridden by ``model_config``."""

@@ -65,12 +65,25 @@ class MMMPosterior:
             take(self.gamma_control), take(self.gamma_fourier), self.n_fourier, list(self.controls),
         )
 
-    def contributions(self, spend: np.ndarray) -> np.ndarray:
-        """Weekly revenue contribution ``(S, T, C)`` of a spend path ``(T, C)`` (original units)."""
+    def contributions(self, spend: np.ndarray, *, carry_in: np.ndarray | None = None) -> np.ndarray:
+        """Weekly revenue contribution ``(S, T, C)`` of a spend path ``(T, C)`` (original units).
+
+        ``carry_in`` ``(K, C)`` is spend in the weeks before the path (its carry-over counts in
+        the first weeks); by default none, as in the fitted PyMC-Marketing graph.
+        """
+        spend = np.asarray(spend, dtype=float)
+        pre = 0 if carry_in is None else len(carry_in)
+        if pre:
+            spend = np.concatenate([np.asarray(carry_in, dtype=float), spend])
         w = adstock_weights(self.adstock, self.adstock_params["alpha"], self.adstock_params.get("theta"),
                             l_max=self.l_max)
-        x = apply_adstock(np.asarray(spend, dtype=float) / self.channel_scale, w)
-        return saturate(x, self.saturation, self.saturation_params) * self.target_scale
+        x = apply_adstock(spend / self.channel_scale, w)
+        return saturate(x, self.saturation, self.saturation_params)[:, pre:] * self.target_scale
+
+    def backcast(self, spend: np.ndarray) -> np.ndarray:
+        """Assumed spend ``(l_max - 1, C)`` before a path: each channel's mean over its first ``l_max`` weeks."""
+        spend = np.asarray(spend, dtype=float)
+        return np.repeat(spend[: self.l_max].mean(axis=0, keepdims=True), max(self.l_max - 1, 0), axis=0)
 
     def steady_response(self, weekly_spend: np.ndarray) -> np.ndarray:
         """Long-run weekly contribution ``(S, G, C)`` of constant weekly spend levels ``(G, C)``.

@@ -19,16 +19,21 @@ def _q(a: np.ndarray, interval: float, axis: int = 0) -> tuple[np.ndarray, np.nd
     return np.quantile(a, lo, axis=axis), np.quantile(a, 1 - lo, axis=axis)
 
 
-def roi_table(posterior: MMMPosterior, spend: np.ndarray, *, interval: float = 0.9) -> pd.DataFrame:
+def roi_table(posterior: MMMPosterior, spend: np.ndarray, *, interval: float = 0.9,
+              carry_in: bool = True) -> pd.DataFrame:
     """Per channel ``spend, contribution(+lo/hi), roi, roi_low, roi_high, mroi, mroi_low, mroi_high``.
 
     Point estimates are posterior medians (robust to the skewed posteriors of weakly
-    identified channels); intervals are central posterior intervals.
+    identified channels); intervals are central posterior intervals. ROI is the contribution
+    in the window over the spend in the window; with ``carry_in`` the first weeks also get the
+    carry-over of spend before the window, assumed at the level of the first weeks
+    (:meth:`MMMPosterior.backcast`), as a window cut out of a longer history has it.
     """
     spend = np.asarray(spend, dtype=float)
     total_spend = spend.sum(axis=0)
-    contrib = posterior.contributions(spend).sum(axis=1)  # (S, C)
-    bumped = posterior.contributions(spend * 1.01).sum(axis=1)
+    pre = posterior.backcast(spend) if carry_in else None
+    contrib = posterior.contributions(spend, carry_in=pre).sum(axis=1)  # (S, C)
+    bumped = posterior.contributions(spend * 1.01, carry_in=None if pre is None else pre * 1.01).sum(axis=1)
     safe = np.where(total_spend > 0, total_spend, np.nan)
     roi = contrib / safe
     mroi = (bumped - contrib) / (0.01 * safe)
