@@ -8,7 +8,7 @@ Fit runs in three steps, all on the training data only:
 2. each candidate family (EASE in its cheaper direction, ALS, the low-rank spectral filter,
    item-kNN, SAR, popularity, content) is fit on the rest with a small hyperparameter grid,
    refined geometrically around the best point; the best setting per family is kept (EASE's l2
-   grid is relative to the data's density);
+   grid is relative to the data's density; EASE also tries re-weighted Gram matrices at its best l2);
 3. greedy forward blending of per-customer standardised scores: start from the best model, add
    another with weight from ``weight_grid`` while validation nDCG@k improves, then re-tune each
    added weight once.
@@ -42,6 +42,9 @@ MODELS: dict[str, type[BaseRecommender]] = {
     "als": ALS, "bpr": BPR, "content": ContentRecommender, "lowrank": LowRankFilter,
 }
 
+#: EASE Gram re-weightings tried (exponents of customer activity and item popularity)
+#: (tried at the best plain l2 after its refinement; if one wins, its l2 is refined again)
+GRAM_VARIANTS: tuple[dict[str, float], ...] = ({"user_exponent": 0.25}, {"user_exponent": 0.5, "item_exponent": 0.25})
 DEFAULT_GRID: dict[str, list[dict[str, Any]]] = {
     "ease": [{"l2_rel": v, "max_items": 2500} for v in (3.0, 12.0, 48.0)],
     "user_ease": [{"l2_rel": v, "max_users": 2500} for v in (3.0, 12.0, 48.0)],
@@ -181,6 +184,8 @@ class HybridRecommender(BaseRecommender):
                 trial(family, dict(params))
             if family in REFINE and family in best and len(options) > 1:
                 self._refine(family, REFINE[family], best, trial)
+                if family in L2_FAMILIES and self.grid is None:
+                    self._try_variants(family, best, trial)
         if not best:
             errors = "; ".join(f"{v['family']}: {v.get('error')}" for v in self.validation_)
             raise DataError(f"no candidate model could be fitted ({errors}); pass a grid= the data supports")
@@ -223,6 +228,14 @@ class HybridRecommender(BaseRecommender):
                     if nd > score:
                         weights[family], score = w, nd
         return list(weights.items()), score
+
+    def _try_variants(self, family, best, trial) -> None:
+        """EASE Gram re-weightings (:data:`GRAM_VARIANTS`) at the best l2; l2 refined again if one wins."""
+        base = {k: v for k, v in best[family][1].items() if k != "l2_rel"}
+        for variant in GRAM_VARIANTS:
+            trial(family, {**base, **variant})
+        if any(k in best[family][1] for k in ("user_exponent", "item_exponent")):
+            self._refine(family, "l2", best, trial)
 
     def _refine(self, family, key, best, trial) -> None:
         """Two extra trials halfway (geometrically) between the best value of ``key`` and each neighbour."""
