@@ -41,6 +41,12 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--outcome", default="conversion", help="outcome for --simulator email")
     p.add_argument("--contact-cost", type=float, default=0.1, help="cost per contact for --simulator email")
     p.add_argument("--method", default="auto", choices=["auto", "milp", "greedy"])
+    p.add_argument("--selection", default="profit", choices=["profit", "qini"],
+                   help="profit: choose learner/ensemble/stretch by the cross-validated DR profit of the plan "
+                        "at this budget; qini: the previous choice by Qini AUC")
+    p.add_argument("--stretch", default="1.0,1.5", help="stretch factors tried with --selection profit")
+    p.add_argument("--top-k", type=int, default=5,
+                   help="with --selection profit: average the k candidates with the best validated profit")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--predictions-out", help="write the per-plan table as CSV")
     a = p.parse_args(argv)
@@ -48,7 +54,9 @@ def main(argv: list[str] | None = None) -> dict:
     res = run_allocation_benchmark(simulator=a.simulator, n_train=a.n_train, n_test=a.n_test,
                                    budget_share=a.budget_share, seed=a.seed,
                                    learners=tuple(a.learners.split(",")), cv=a.cv, outcome=a.outcome,
-                                   contact_cost=a.contact_cost, method=a.method)
+                                   contact_cost=a.contact_cost, method=a.method,
+                                   selection=a.selection, stretch=tuple(float(v) for v in a.stretch.split(",")),
+                                   top_k=a.top_k)
     res["seconds"] = round(time.time() - t0, 1)
     table = pd.DataFrame(res["plans"])
     print(f"simulator {res['simulator']}: budget {res['budget']:.2f}, uplift model {res['uplift_model']}, "

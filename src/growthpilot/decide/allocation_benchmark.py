@@ -2,7 +2,9 @@
 
 The plan built from estimated uplift is scored with the simulator's *true* uplift and compared with the
 oracle plan (the same allocator fed the true uplift), a random plan and a "top propensity" plan (the most
-likely buyers get the offer that pays best on average) - all under the same budget.
+likely buyers get the offer that pays best on average) - all under the same budget. The uplift model is
+:class:`~growthpilot.decide.profit_model.ProfitUpliftModel` (chosen by validated plan profit at this budget,
+``selection="profit"``) or :class:`~growthpilot.decide.UpliftModel` (chosen by Qini, ``selection="qini"``).
 """
 
 from __future__ import annotations
@@ -15,7 +17,10 @@ import numpy as np
 import pandas as pd
 
 from growthpilot.decide.allocation import OfferAllocator
+from growthpilot.decide.policy import Economics
+from growthpilot.decide.profit_model import ProfitUpliftModel
 from growthpilot.decide.uplift_model import UpliftModel
+from growthpilot.errors import DataError
 from growthpilot.simulate.offers import (
     DEFAULT_OFFERS,
     FEATURES,
@@ -27,50 +32,54 @@ from growthpilot.simulate.offers import (
 
 @dataclass
 class Scenario:
-    """Fresh customers with estimated and true economics (``n x m`` matrices, offers in ``offers`` order)."""
+    """An experiment to learn from and fresh customers to plan for, with their true economics."""
 
     offers: list[str]
-    est_profit: np.ndarray
-    est_cost: np.ndarray
+    X: pd.DataFrame
+    treatment: np.ndarray
+    y: np.ndarray
+    fresh: pd.DataFrame
+    economics: Callable[[pd.DataFrame], Economics]
     true_profit: np.ndarray
     true_cost: np.ndarray
-    propensity: np.ndarray
 
 
-def _offers_scenario(n_train: int, n_test: int, seed: int, model: UpliftModel) -> Scenario:
+def _offers_scenario(n_train: int, n_test: int, seed: int) -> Scenario:
     exp, _ = simulate_offers_experiment(n_train, seed=seed)
-    feats = list(FEATURES)
-    model.fit(exp[feats], exp["arm"], exp["converted"], control="control")
     fresh, truth = simulate_offers_experiment(n_test, seed=seed + 1, randomize=False)
-    names = [o.name for o in DEFAULT_OFFERS]
-    u = model.predict(fresh[feats])[:, [model.arms_.index(o) for o in names]]
-    p0 = model.predict_baseline(fresh[feats])
-    aov = fresh["avg_order_value"].to_numpy()
-    margin = aov * GROSS_MARGIN
-    est_cost = offer_costs(aov, np.clip(p0[:, None] + u, 0, 1), DEFAULT_OFFERS)
-    shape = (n_test, len(names))
-    return Scenario(names, u * margin[:, None] - est_cost, est_cost,
-                    truth["true_profit"].to_numpy().reshape(shape), truth["cost"].to_numpy().reshape(shape), p0)
+    feats = list(FEATURES)
+    names = sorted(o.name for o in DEFAULT_OFFERS)
+    menu = tuple(next(o for o in DEFAULT_OFFERS if o.name == nm) for nm in names)
+
+    def economics(X: pd.DataFrame) -> Economics:
+        aov = X["avg_order_value"].to_numpy(dtype=float)
+        redeem = offer_costs(aov, np.ones((len(X), len(menu))), menu) - offer_costs(aov, np.zeros((len(X), len(menu))), menu)
+        return Economics(margin=aov * GROSS_MARGIN, fixed=offer_costs(aov, np.zeros((len(X), len(menu))), menu),
+                         redeem=redeem)
+
+    tr = truth.pivot(index="customer_id", columns="arm").loc[fresh["customer_id"]]
+    return Scenario(names, exp[feats], exp["arm"].to_numpy(), exp["converted"].to_numpy(float), fresh[feats],
+                    economics, tr["true_profit"][names].to_numpy(), tr["cost"][names].to_numpy())
 
 
-def _experiment_scenario(n_train: int, n_test: int, seed: int, model: UpliftModel, outcome: str,
-                         contact_cost: float, simulator: Callable[..., tuple[pd.DataFrame, pd.DataFrame]]
-                         ) -> Scenario:
+def _experiment_scenario(n_train: int, n_test: int, seed: int, outcome: str, contact_cost: float,
+                         simulator: Callable[..., tuple[pd.DataFrame, pd.DataFrame]]) -> Scenario:
     """Any simulator shaped like ``simulate_uplift_experiment(n, seed=) -> (df, truth)``."""
     exp, _ = simulator(n=n_train, seed=seed)
     fresh, truth = simulator(n=n_test, seed=seed + 1)
     drop = {"customer_id", "treatment", "visit", "conversion", "spend"}
     feats = [c for c in exp.columns if c not in drop]
-    model.fit(exp[feats], exp["treatment"], exp[outcome], control="control")
-    names = list(model.arms_)
+    names = sorted(str(a) for a in exp["treatment"].unique() if str(a) != "control")
     # value of one more outcome: mean spend per conversion seen in the experiment, times the gross margin
     value = GROSS_MARGIN * (exp.loc[exp["conversion"] > 0, "spend"].mean() if outcome == "conversion" else 1.0)
-    if outcome == "spend":
-        value = GROSS_MARGIN
-    u = model.predict(fresh[feats])
+
+    def economics(X: pd.DataFrame) -> Economics:
+        return Economics(margin=np.full(len(X), value), fixed=np.full((len(X), len(names)), contact_cost))
+
     true_u = np.column_stack([truth[f"true_uplift_{outcome}_{a}"].to_numpy() for a in names])
-    cost = np.full(u.shape, contact_cost)
-    return Scenario(names, u * value - cost, cost, true_u * value - cost, cost, model.predict_baseline(fresh[feats]))
+    cost = np.full(true_u.shape, contact_cost)
+    return Scenario(names, exp[feats], exp["treatment"].to_numpy(), exp[outcome].to_numpy(float), fresh[feats],
+                    economics, true_u * value - cost, cost)
 
 
 def _fill(order: np.ndarray, offer: np.ndarray, cost: np.ndarray, budget: float) -> np.ndarray:
@@ -94,28 +103,46 @@ def run_allocation_benchmark(
     outcome: str = "conversion",
     contact_cost: float = 0.1,
     method: str = "auto",
+    selection: str = "profit",
+    stretch: tuple[float, ...] = (1.0, 1.5),
+    top_k: int = 5,
 ) -> dict[str, Any]:
     """Run the benchmark; returns the metrics (incremental profit by plan, shares of the oracle).
 
     ``budget_share`` sets the budget as a share of what the oracle would spend without a budget.
     """
-    model = UpliftModel(learners=learners, cv=cv, random_state=seed)
     if simulator == "offers":
-        sc = _offers_scenario(n_train, n_test, seed, model)
-    else:
+        sc = _offers_scenario(n_train, n_test, seed)
+    elif simulator == "email":
         from growthpilot.simulate import simulate_uplift_experiment
 
-        sc = _experiment_scenario(n_train, n_test, seed, model, outcome, contact_cost, simulate_uplift_experiment)
+        sc = _experiment_scenario(n_train, n_test, seed, outcome, contact_cost, simulate_uplift_experiment)
+    else:
+        raise DataError(f"simulator must be 'offers' or 'email', got {simulator!r}")
     alloc = OfferAllocator(method=method)
     free = alloc.allocate(sc.true_profit, sc.true_cost)
-    budget = budget_share * free.total_cost
+    budget = budget_share * free.total_cost  # the business constraint; models see only this number
     oracle = alloc.allocate(sc.true_profit, sc.true_cost, budget=budget)
-    plan = alloc.allocate(sc.est_profit, sc.est_cost, budget=budget)
+    if selection == "profit":
+        model: Any = ProfitUpliftModel(learners=learners, cv=cv, stretch=stretch, top_k=top_k,
+                                       random_state=seed).fit(sc.X, sc.treatment, sc.y, control="control",
+                                                              economics=sc.economics, budget_rate=budget / n_test)
+        chosen = "mean of " + ", ".join(f"{c['learner']} x{c['stretch']}" for c in model.chosen_)
+    elif selection == "qini":
+        model = UpliftModel(learners=learners, cv=cv, random_state=seed).fit(sc.X, sc.treatment, sc.y,
+                                                                            control="control")
+        chosen = model.best_name_
+    else:
+        raise DataError(f"selection must be 'profit' or 'qini', got {selection!r}")
+    u = model.predict(sc.fresh)[:, [list(model.arms_).index(o) for o in sc.offers]]
+    p0 = model.predict_baseline(sc.fresh)
+    est_profit, est_cost = sc.economics(sc.fresh).profit_cost(p0, u)
+    plan = alloc.allocate(est_profit, est_cost, budget=budget)
     rng = np.random.default_rng(seed)
-    n, m = sc.est_profit.shape
-    random_choice = _fill(rng.permutation(n), rng.integers(0, m, n), sc.est_cost, budget)
-    best_avg = int(np.argmax(sc.est_profit.mean(axis=0)))
-    top_choice = _fill(np.argsort(-sc.propensity), np.full(n, best_avg), sc.est_cost, budget)
+    n, m = est_profit.shape
+    random_choice = _fill(rng.permutation(n), rng.integers(0, m, n), est_cost, budget)
+    best_avg = int(np.argmax(est_profit.mean(axis=0)))
+    top_choice = _fill(np.argsort(-p0), np.full(n, best_avg), est_cost, budget)
 
     def score(choice: np.ndarray) -> tuple[float, float, int]:
         rows = np.flatnonzero(choice >= 0)
@@ -131,7 +158,7 @@ def run_allocation_benchmark(
     p = {r["plan"]: r["true_incremental_profit"] for r in table}
     return {
         "simulator": simulator, "n_train": n_train, "n_test": n_test, "budget": round(budget, 2),
-        "offers": sc.offers, "uplift_model": model.best_name_, "allocation_method": plan.method,
+        "offers": sc.offers, "uplift_model": chosen, "selection": selection, "allocation_method": plan.method,
         "plans": table,
         "share_of_oracle": round(p["model"] / p["oracle"], 4) if p["oracle"] > 0 else None,
         "vs_random": round(p["model"] / p["random"], 3) if p["random"] > 0 else None,
