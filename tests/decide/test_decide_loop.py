@@ -25,8 +25,10 @@ def test_experiment_table_uses_features_before_each_campaign(shop):
     assert exp.groupby("campaign_id")["ts"].min().nunique() == exp["campaign_id"].nunique()
 
 
-def test_plan_next_campaign_respects_budget_and_consent(shop):
-    res = plan_next_campaign(shop, budget=0.1, cost_per_send=0.002, cv=2)
+@pytest.mark.parametrize("selection", ["profit", "qini"])
+def test_plan_next_campaign_respects_budget_and_consent(shop, selection):
+    res = plan_next_campaign(shop, budget=0.1, cost_per_send=0.002, cv=2, selection=selection)
+    assert res.plan["model_version"].str.startswith("profit-uplift" if selection == "profit" else "uplift").all()
     plan = shop.warehouse.read("targeting_plans")
     assert len(plan) == len(res.plan) > 0
     assert res.cost <= 0.1 + 1e-9
@@ -40,3 +42,8 @@ def test_plan_next_campaign_respects_budget_and_consent(shop):
 def test_no_measured_campaigns_is_a_clear_error(workspace):
     with pytest.raises(DataError, match="no campaigns have been measured"):
         experiment_table(workspace)
+
+
+def test_unknown_selection_is_a_clear_error(shop):
+    with pytest.raises(DataError, match="selection"):
+        plan_next_campaign(shop, selection="auc")

@@ -64,31 +64,63 @@ def experiment_table(ws) -> pd.DataFrame:
 
 def plan_next_campaign(
     ws, *, budget: float | None = None, cost_per_send: float | None = None, margin_rate: float | None = None,
-    plan_id: str = "next", learners: tuple[str, ...] = ("s", "t", "dr"), cv: int = 2, seed: int = 42,
-    consent_channel: str = "email", run_id: str = "",
+    plan_id: str = "next", learners: tuple[str, ...] = ("s", "t", "x", "dr"), cv: int = 2, seed: int = 42,
+    consent_channel: str = "email", run_id: str = "", selection: str = "profit",
 ) -> LoopPlan:
     """Fit uplift on past campaigns and allocate the next one under ``budget``; writes ``targeting_plans``.
 
     Defaults come from the data: the cost of a send is the mean recorded send cost, the margin of
     a conversion is the mean conversion value times the catalogue's mean margin rate, and the budget
-    covers sends to a fifth of the customers.
+    covers sends to a fifth of the customers. ``selection="profit"`` (default) chooses the uplift
+    model by the doubly-robust profit of the plan it leads to at this budget
+    (:class:`~growthpilot.decide.ProfitUpliftModel`); ``"qini"`` by Qini, as
+    :class:`~growthpilot.decide.UpliftModel` does.
     """
     from growthpilot.campaigns.eligibility import consented
+    from growthpilot.decide.policy import Economics
+    from growthpilot.decide.profit_model import ProfitUpliftModel
     from growthpilot.decide.targeting import plan_offers
     from growthpilot.decide.uplift_model import UpliftModel
     from growthpilot.features import warehouse_features
 
+    if selection not in ("profit", "qini"):
+        raise DataError(f"selection must be 'profit' or 'qini', got {selection!r}")
     wh = ws.warehouse
     exp = experiment_table(ws)
     X = _numeric(exp.drop(columns=["campaign_id", "arm", "ts", "converted"]))
-    model = UpliftModel(learners=learners, cv=cv, random_state=seed)
-    model.fit(X, exp["arm"], exp["converted"], control="control")
     now = wh.read(wh.table("orders").aggregate(last=lambda t: t.ts.max()))["last"].iloc[0]
     current = wh.read(warehouse_features(wh, pd.Timestamp(now).normalize() + pd.Timedelta(days=1)))
-    uplift = model.predict_frame(_numeric(current)[X.columns])
-    arms = list(model.arms_)
     ids = current["customer_id"].astype(str).tolist()
+    send_cost, margin = _economics(wh, cost_per_send, margin_rate)
+    budget = budget if budget is not None else send_cost * len(ids) / 5
 
+    if selection == "profit":
+        model = ProfitUpliftModel(learners=learners, ensembles=(learners,), cv=cv, random_state=seed)
+        model.fit(X, exp["arm"], exp["converted"], control="control",
+                  economics=lambda rows: Economics(margin=np.full(len(rows), margin),
+                                                   fixed=np.full((len(rows), exp["arm"].nunique() - 1), send_cost)),
+                  budget_rate=budget / max(len(ids), 1))
+        uplift = model.predict(_numeric(current)[X.columns])
+    else:
+        model = UpliftModel(learners=learners, cv=cv, random_state=seed)
+        model.fit(X, exp["arm"], exp["converted"], control="control")
+        uplift = model.predict_frame(_numeric(current)[X.columns]).to_numpy(float)
+    arms = list(model.arms_)
+    cost = np.full((len(ids), len(arms)), send_cost)
+    eligible = None
+    if consent_channel:
+        ok = consented(wh, ids, consent_channel)
+        eligible = np.repeat(np.array([c in ok for c in ids])[:, None], len(arms), axis=1)
+    plan = plan_offers(ids, arms, uplift=np.asarray(uplift, float), margin=np.full(len(ids), margin), cost=cost,
+                       budget=budget, eligible=eligible, plan_id=plan_id, run_id=run_id,
+                       model_version=model.model_version)
+    wh.write("targeting_plans", plan, mode="upsert")
+    alloc = plan.attrs["allocation"]
+    return LoopPlan(plan, model.best_name_, arms, len(exp), float(alloc.total_profit), float(alloc.total_cost))
+
+
+def _economics(wh, cost_per_send: float | None, margin_rate: float | None) -> tuple[float, float]:
+    """Cost of one send and margin of one conversion, from the arguments or the recorded data."""
     send_cost = cost_per_send if cost_per_send is not None else float(
         wh.read(wh.table("sends").aggregate(c=lambda t: t.cost.mean()))["c"].fillna(0.05).iloc[0])
     value = wh.read(wh.table("outcomes").filter(lambda t: t.outcome_type == "conversion")
@@ -100,16 +132,4 @@ def plan_next_campaign(
             p = p[p.price > 0]
             if len(p):
                 margin_rate = float(np.clip(((p.price - p.cost) / p.price).mean(), 0.05, 0.95))
-    margin = float(value if pd.notna(value) else 0.0) * margin_rate
-    cost = np.full((len(ids), len(arms)), send_cost)
-    budget = budget if budget is not None else send_cost * len(ids) / 5
-    eligible = None
-    if consent_channel:
-        ok = consented(wh, ids, consent_channel)
-        eligible = np.repeat(np.array([c in ok for c in ids])[:, None], len(arms), axis=1)
-    plan = plan_offers(ids, arms, uplift=uplift.to_numpy(float), margin=np.full(len(ids), margin), cost=cost,
-                       budget=budget, eligible=eligible, plan_id=plan_id, run_id=run_id,
-                       model_version=model.model_version)
-    wh.write("targeting_plans", plan, mode="upsert")
-    alloc = plan.attrs["allocation"]
-    return LoopPlan(plan, model.best_name_, arms, len(exp), float(alloc.total_profit), float(alloc.total_cost))
+    return send_cost, float(value if pd.notna(value) else 0.0) * margin_rate
