@@ -18,8 +18,7 @@ import pandas as pd
 
 from growthpilot.decide.allocation import OfferAllocator
 from growthpilot.decide.policy import Economics
-from growthpilot.decide.profit_model import ProfitUpliftModel
-from growthpilot.decide.uplift_model import UpliftModel
+from growthpilot.decide.profit_model import fit_plan_model
 from growthpilot.errors import DataError
 from growthpilot.simulate.offers import (
     DEFAULT_OFFERS,
@@ -53,9 +52,9 @@ def _offers_scenario(n_train: int, n_test: int, seed: int) -> Scenario:
 
     def economics(X: pd.DataFrame) -> Economics:
         aov = X["avg_order_value"].to_numpy(dtype=float)
-        redeem = offer_costs(aov, np.ones((len(X), len(menu))), menu) - offer_costs(aov, np.zeros((len(X), len(menu))), menu)
-        return Economics(margin=aov * GROSS_MARGIN, fixed=offer_costs(aov, np.zeros((len(X), len(menu))), menu),
-                         redeem=redeem)
+        fixed = offer_costs(aov, np.zeros((len(X), len(menu))), menu)
+        redeem = offer_costs(aov, np.ones((len(X), len(menu))), menu) - fixed
+        return Economics(margin=aov * GROSS_MARGIN, fixed=fixed, redeem=redeem)
 
     tr = truth.pivot(index="customer_id", columns="arm").loc[fresh["customer_id"]]
     return Scenario(names, exp[feats], exp["arm"].to_numpy(), exp["converted"].to_numpy(float), fresh[feats],
@@ -123,17 +122,11 @@ def run_allocation_benchmark(
     free = alloc.allocate(sc.true_profit, sc.true_cost)
     budget = budget_share * free.total_cost  # the business constraint; models see only this number
     oracle = alloc.allocate(sc.true_profit, sc.true_cost, budget=budget)
-    if selection == "profit":
-        model: Any = ProfitUpliftModel(learners=learners, cv=cv, stretch=stretch, top_k=top_k,
-                                       random_state=seed).fit(sc.X, sc.treatment, sc.y, control="control",
-                                                              economics=sc.economics, budget_rate=budget / n_test)
-        chosen = "mean of " + ", ".join(f"{c['learner']} x{c['stretch']}" for c in model.chosen_)
-    elif selection == "qini":
-        model = UpliftModel(learners=learners, cv=cv, random_state=seed).fit(sc.X, sc.treatment, sc.y,
-                                                                            control="control")
-        chosen = model.best_name_
-    else:
-        raise DataError(f"selection must be 'profit' or 'qini', got {selection!r}")
+    model = fit_plan_model(selection, sc.X, sc.treatment, sc.y, control="control", economics=sc.economics,
+                           budget_rate=budget / n_test, learners=learners, cv=cv, random_state=seed,
+                           stretch=stretch, top_k=top_k)
+    chosen = (model.best_name_ if selection == "qini"
+              else "mean of " + ", ".join(f"{c['learner']} x{c['stretch']}" for c in model.chosen_))
     u = model.predict(sc.fresh)[:, [list(model.arms_).index(o) for o in sc.offers]]
     p0 = model.predict_baseline(sc.fresh)
     est_profit, est_cost = sc.economics(sc.fresh).profit_cost(p0, u)

@@ -78,13 +78,10 @@ def plan_next_campaign(
     """
     from growthpilot.campaigns.eligibility import consented
     from growthpilot.decide.policy import Economics
-    from growthpilot.decide.profit_model import ProfitUpliftModel
+    from growthpilot.decide.profit_model import fit_plan_model
     from growthpilot.decide.targeting import plan_offers
-    from growthpilot.decide.uplift_model import UpliftModel
     from growthpilot.features import warehouse_features
 
-    if selection not in ("profit", "qini"):
-        raise DataError(f"selection must be 'profit' or 'qini', got {selection!r}")
     wh = ws.warehouse
     exp = experiment_table(ws)
     X = _numeric(exp.drop(columns=["campaign_id", "arm", "ts", "converted"]))
@@ -94,17 +91,12 @@ def plan_next_campaign(
     send_cost, margin = _economics(wh, cost_per_send, margin_rate)
     budget = budget if budget is not None else send_cost * len(ids) / 5
 
-    if selection == "profit":
-        model = ProfitUpliftModel(learners=learners, ensembles=(learners,), cv=cv, random_state=seed)
-        model.fit(X, exp["arm"], exp["converted"], control="control",
-                  economics=lambda rows: Economics(margin=np.full(len(rows), margin),
-                                                   fixed=np.full((len(rows), exp["arm"].nunique() - 1), send_cost)),
-                  budget_rate=budget / max(len(ids), 1))
-        uplift = model.predict(_numeric(current)[X.columns])
-    else:
-        model = UpliftModel(learners=learners, cv=cv, random_state=seed)
-        model.fit(X, exp["arm"], exp["converted"], control="control")
-        uplift = model.predict_frame(_numeric(current)[X.columns]).to_numpy(float)
+    arm_count = exp["arm"].nunique() - 1
+    model = fit_plan_model(
+        selection, X, exp["arm"], exp["converted"], control="control",
+        economics=lambda rows: Economics(margin=np.full(len(rows), margin), fixed=np.full((len(rows), arm_count), send_cost)),
+        budget_rate=budget / max(len(ids), 1), learners=learners, cv=cv, random_state=seed, ensembles=(learners,))
+    uplift = model.predict(_numeric(current)[X.columns])
     arms = list(model.arms_)
     cost = np.full((len(ids), len(arms)), send_cost)
     eligible = None

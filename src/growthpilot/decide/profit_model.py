@@ -28,7 +28,7 @@ from growthpilot.decide._features import FeatureEncoder
 from growthpilot.decide.allocation import OfferAllocator
 from growthpilot.decide.policy import Economics, dr_scores, policy_value
 from growthpilot.decide.uplift_learners import LEARNERS, _lgbm, _response
-from growthpilot.decide.uplift_model import DEFAULT_GRID
+from growthpilot.decide.uplift_model import DEFAULT_GRID, UpliftModel
 from growthpilot.errors import DataError, NotFittedError
 
 DEFAULT_ENSEMBLES: tuple[tuple[str, ...], ...] = (("s", "t", "x", "dr", "ct"), ("t", "x", "dr"))
@@ -183,3 +183,19 @@ class ProfitUpliftModel:
     def model_version(self) -> str:
         self._check()
         return f"profit-uplift-top{len(self.chosen_)}-{self.best_name_}-stretch{self.best_stretch_}"
+
+
+SELECTIONS = ("profit", "qini")
+
+
+def fit_plan_model(selection: str, X: pd.DataFrame, treatment, y, *, control: Any,
+                   economics: Callable[[pd.DataFrame], Economics], budget_rate: float | None,
+                   learners: Sequence[str], cv: int, random_state: int, **profit_options: Any):
+    """The uplift model behind a plan, fitted: chosen by the plan's validated profit (``"profit"``,
+    :class:`ProfitUpliftModel` with ``profit_options``) or by Qini (``"qini"``, :class:`UpliftModel`)."""
+    if selection == "profit":
+        return ProfitUpliftModel(learners=learners, cv=cv, random_state=random_state, **profit_options).fit(
+            X, treatment, y, control=control, economics=economics, budget_rate=budget_rate)
+    if selection == "qini":
+        return UpliftModel(learners=learners, cv=cv, random_state=random_state).fit(X, treatment, y, control=control)
+    raise DataError(f"selection must be one of {SELECTIONS}, got {selection!r}")
