@@ -53,6 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--weeks", type=int, default=156)
     p.add_argument("--channels", default="6", help="--simulate: number of channels or comma-separated names")
     p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--lift-design", default="mixed", choices=["mixed", "holdout", "scale"],
+                   help="--simulate: how its lift tests move spend (go-dark holdouts, 25-60 %% scale tests, or "
+                        "one holdout per channel plus scale tests)")
     p.add_argument("--holdout-weeks", type=int, default=8, help="last weeks kept out for the out-of-time MAPE")
     p.add_argument("--no-uncalibrated", action="store_true", help="with lift tests, skip the uncalibrated fit")
     p.add_argument("--adstock", default="geometric", choices=["geometric", "delayed"])
@@ -72,13 +75,15 @@ def main(argv: list[str] | None = None) -> int:
         from growthpilot.simulate.mmm import simulate_mmm
 
         channels = int(a.channels) if a.channels.isdigit() else _cols(a.channels)
-        data, truth, lifts = simulate_mmm(weeks=a.weeks, channels=channels, seed=a.seed)
+        data, truth, lifts = simulate_mmm(weeks=a.weeks, channels=channels, seed=a.seed,
+                                          lift_design=a.lift_design)
         lifts = lifts.drop(columns=["true_lift"])  # the studies only, never the simulator's truth
         spend_cols = [f"{c}_spend" for c in truth["channel"]]
         control_cols = _cols(a.control_cols) or ["price_index", "promo", "holiday", "competitor_spend"]
         date_col, target_col = "date", "revenue"
         truth_map = {c: f"{c}_spend" for c in truth["channel"]}
-        source = f"simulate_mmm(weeks={a.weeks}, channels={a.channels}, seed={a.seed})"
+        source = (f"simulate_mmm(weeks={a.weeks}, channels={a.channels}, seed={a.seed}, "
+                  f"lift_design={a.lift_design!r})")
     else:
         if not a.data or not a.spend_cols:
             p.error("--data and --spend-cols are required unless --simulate")

@@ -83,6 +83,20 @@ def test_mmm_lift_tests_consistent_with_truth(sim):
     assert np.allclose(lifts.delta_y * (lifts.delta_spend / lifts.delta_x), lifts.lift)
 
 
+def test_mmm_lift_designs(sim):
+    """Mixed (default): each channel's first test is a go-dark holdout; scale tests never switch a channel off."""
+    _, truth, lifts = sim
+    first = lifts.groupby("channel", sort=False).head(1)
+    assert np.allclose(first.delta_x, -first.x)  # the whole window's spend is removed
+    weekly_s, truth_s, scale = simulate_mmm(weeks=156, channels=6, seed=7, lift_design="scale")
+    pd.testing.assert_frame_equal(truth_s, truth)  # the design changes the tests, not the world
+    assert (np.abs(scale.delta_x / scale.x) <= 0.6 + 1e-9).all()
+    _, _, hold = simulate_mmm(weeks=156, channels=6, seed=7, lift_design="holdout")
+    assert np.allclose(hold.delta_x, -hold.x) and (hold.true_lift < 0).all()
+    with pytest.raises(DataError, match="lift_design"):
+        simulate_mmm(weeks=52, lift_design="always")
+
+
 def test_mmm_geo_panel_and_channel_spend():
     weekly, truth, lifts = simulate_mmm(weeks=52, channels=3, seed=1, geos=4)
     assert weekly.geo.nunique() == 4 and len(weekly) == 52 * 4

@@ -105,12 +105,16 @@ def _geo_names(geos: int | list[str] | tuple[str, ...] | None) -> list[str] | No
     return [str(g) for g in geos]
 
 
+LIFT_DESIGNS = ("mixed", "holdout", "scale")
+
+
 def simulate_mmm(
     weeks: int = 156,
     channels: int | list[str] | tuple[str, ...] = 6,
     seed: int = 42,
     geos: int | list[str] | tuple[str, ...] | None = None,
     start: str = "2023-01-02",
+    lift_design: str = "mixed",
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Simulate weekly revenue, media spend and controls with known per-channel truth.
 
@@ -122,6 +126,10 @@ def simulate_mmm(
     geos : ``None`` for one national series, an int or a list of geo names for a panel
         (then ``weekly_df`` has a ``geo`` column; truth is summed over geos).
     start : first week start (a Monday is best).
+    lift_design : how the lift tests move spend. ``"scale"``: every test raises or cuts the channel's
+        spend by 25-60 % in its window (heavy-up / cut tests); ``"holdout"``: every test switches the
+        channel off in its window (go-dark, as platform conversion-lift and geo holdout studies do);
+        ``"mixed"`` (default): each channel's first test is a holdout, the others scale tests.
 
     Returns
     -------
@@ -135,6 +143,8 @@ def simulate_mmm(
         noisy), ``lift_se``, ``true_lift``; plus the per-week form used by pymc-marketing
         calibration: ``x`` (mean weekly spend before the test), ``delta_x``, ``delta_y``, ``sigma``.
     """
+    if lift_design not in LIFT_DESIGNS:
+        raise DataError(f"lift_design must be one of {LIFT_DESIGNS} (got {lift_design!r})")
     if weeks < 8:
         raise DataError(f"simulate_mmm needs at least 8 weeks (got {weeks}); use 104+ weeks to see seasonality")
     if isinstance(channels, int):
@@ -224,7 +234,7 @@ def simulate_mmm(
         weekly = weekly.sort_values(["date", "geo"], kind="stable").reset_index(drop=True)
 
     truth = _truth(params, frames, geo_curves, names)
-    lifts = _lift_tests(rng, params, frames, geo_curves, dates, geo_names is not None)
+    lifts = _lift_tests(rng, params, frames, geo_curves, dates, geo_names is not None, lift_design)
     return weekly, truth, lifts
 
 
@@ -259,12 +269,12 @@ def _truth(params: list[dict], frames: list, geo_curves: list[dict], names: list
 
 
 def _lift_tests(rng: np.random.Generator, params: list[dict], frames: list, geo_curves: list[dict],
-                dates: pd.DatetimeIndex, with_geo: bool) -> pd.DataFrame:
+                dates: pd.DatetimeIndex, with_geo: bool, design: str = "mixed") -> pd.DataFrame:
     n = len(dates)
     rows = []
     for p in params:
         c = p["channel"]
-        for _ in range(int(rng.integers(2, 4))):
+        for i in range(int(rng.integers(2, 4))):
             gi = int(rng.integers(len(frames)))
             g, _, spend = frames[gi]
             curve = geo_curves[gi][c]
@@ -279,6 +289,8 @@ def _lift_tests(rng: np.random.Generator, params: list[dict], frames: list, geo_
             window = slice(t0, t0 + length)
             x = spend[c][window]
             frac = float(rng.uniform(0.25, 0.6)) * (1 if rng.random() < 0.6 else -1)
+            if design == "holdout" or (design == "mixed" and i == 0):
+                frac = -1.0  # go dark: the channel is off in the window
             if x.sum() <= 0:
                 continue
             pad = np.zeros(_L_MAX)
