@@ -210,6 +210,26 @@ def test_point_forecasts_mean_and_median() -> None:
         point_forecast(pred, "mode")
 
 
+def test_median_purchases_is_the_median_of_a_zero_inflated_poisson() -> None:
+    from scipy import stats
+
+    from growthpilot.customers.scores import median_purchases, zip_rate
+
+    rng = np.random.default_rng(0)
+    p = rng.uniform(0.05, 0.99, 400)
+    m_true = rng.gamma(1.0, 2.0, 400)
+    alive = np.clip(p / -np.expm1(-m_true), None, 1.0)
+    p = alive * -np.expm1(-m_true)  # consistent (mean, P(any)) pairs of known ZIPs
+    mu = alive * m_true
+    np.testing.assert_allclose(zip_rate(mu, p), m_true, rtol=1e-6)
+    k = np.arange(200)[:, None]
+    cdf = (1 - alive) + alive * stats.poisson.cdf(k, m_true)  # brute-force median of each ZIP
+    np.testing.assert_array_equal(median_purchases(mu, p), (cdf < 0.5).sum(axis=0))
+    # a propensity above 1 - exp(-mean) is not possible with that mean: it is capped (0.42 < 0.5 here)
+    assert median_purchases(np.array([0.55, 0.0]), np.array([0.6, 0.3])).tolist() == [0.0, 0.0]
+    assert median_purchases(np.array([50.0]), np.array([1.0]))[0] == 50
+
+
 def test_early_stopping_split_keeps_customers_together() -> None:
     ids = np.repeat(np.arange(300), 3)  # each customer in three stacked windows
     val = CustomerValueModel(random_state=3)._validation_mask(len(ids), ids)

@@ -59,24 +59,39 @@ def point_forecast(pred: pd.DataFrame, purchases: str = "mean", spend: str = "me
     return n_point, s_point
 
 
+def zip_rate(mean: np.ndarray, p_any: np.ndarray, *, iters: int = 60) -> np.ndarray:
+    """Poisson rate ``m`` of a zero-inflated Poisson (alive w.p. ``pa``, then Poisson(m)) whose mean
+    and P(count >= 1) are ``mean`` and ``p_any``: ``m / (1 - exp(-m)) = mean / p_any`` (bisection)."""
+    ratio = np.clip(np.asarray(mean, float) / np.clip(np.asarray(p_any, float), 1e-9, None), 1.0, None)
+    lo, hi = np.clip(ratio - 1.0, 0.0, None), ratio  # m <= m / (1 - e^-m) <= m + 1
+    for _ in range(iters):
+        mid = 0.5 * (lo + hi)
+        big = mid / -np.expm1(-np.maximum(mid, 1e-12)) > ratio
+        hi, lo = np.where(big, mid, hi), np.where(big, lo, mid)
+    return 0.5 * (lo + hi)
+
+
 def median_purchases(mean: np.ndarray, p_any: np.ndarray, *, max_count: int = 1000) -> np.ndarray:
     """Median purchases in the horizon: the point forecast that minimises absolute error.
 
-    Reads the count as zero with probability ``1 - p_any`` and otherwise ``1 + Poisson(mean / p_any - 1)``,
-    which matches both the expected count and P(at least one purchase).
+    Reads the count as zero-inflated Poisson, the BG/NBD structure: the customer is gone with some
+    probability, else buys at a Poisson rate (:func:`zip_rate`), matching the expected count and
+    P(at least one purchase). That P is capped at ``1 - exp(-mean)``, the most any such customer
+    with this mean can have (a propensity above it, from a separately fitted head, is not
+    consistent with the mean; the mean is kept).
     """
     from scipy import stats
 
-    mu = np.asarray(mean, float)
-    p = np.clip(np.asarray(p_any, float), 1e-9, 1 - 1e-9)
-    lam = np.clip(mu / p - 1.0, 0.0, None)
+    mu = np.clip(np.asarray(mean, float), 0.0, None)
+    p = np.minimum(np.clip(np.asarray(p_any, float), 0.0, 1 - 1e-9), -np.expm1(-mu))
+    m = zip_rate(mu, np.clip(p, 1e-12, None))
+    alive = np.clip(np.divide(p, -np.expm1(-m), out=np.zeros_like(p), where=m > 1e-12), 0.0, 1.0)
     out = np.zeros(len(mu))
     live = p >= 0.5
-    m = 1
-    while live.any() and m <= max_count:
-        # P(Y >= m) = p * P(Poisson(lam) >= m - 1)
-        ok = live & (p * stats.poisson.sf(m - 2, lam) >= 0.5)
-        out[ok] = m
+    k = 1
+    while live.any() and k <= max_count:
+        ok = live & (alive * stats.poisson.sf(k - 1, m) >= 0.5)  # P(Y >= k)
+        out[ok] = k
         live = ok
-        m += 1
+        k += 1
     return out
