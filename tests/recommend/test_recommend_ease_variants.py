@@ -118,3 +118,60 @@ def test_default_hybrid_validates_gram_reweighting(groups):
     model = HybridRecommender().fit(groups)
     tried = [v["params"] for v in model.validation_ if v["family"] in ("ease", "user_ease") and v["ndcg"] is not None]
     assert any("user_exponent" in p for p in tried) and any("user_exponent" not in p for p in tried)
+
+
+def test_spd_inverse_is_the_inverse_and_signals_an_indefinite_matrix():
+    from growthpilot.recommend.ease import spd_inverse
+
+    x = _x(3, (40, 7))
+    a = x.T @ x + 2.0 * np.eye(7)
+    assert np.allclose(spd_inverse(a), np.linalg.inv(a), atol=1e-5)
+    assert spd_inverse(np.array([[1.0, 2.0], [2.0, 1.0]])) is None
+    g = np.array([[1.0, 2.0], [2.0, 1.0]])  # indefinite even with l2 = 0.5: the float64 LU fallback
+    p = np.linalg.inv(g + 0.5 * np.eye(2))
+    expect = p / -np.diag(p)
+    np.fill_diagonal(expect, 0.0)
+    assert np.allclose(ease_weights(g, 0.5), expect, atol=1e-6)
+
+
+def test_ease_weights_leave_the_gram_untouched():
+    g = _x(4).T @ _x(4)
+    before = g.copy()
+    ease_weights(g, 3.0, dropout=0.2)
+    assert np.array_equal(g, before)
+
+
+def test_session_gram_is_the_kernel_sum_over_each_customers_pairs():
+    from growthpilot.recommend.ease import session_gram
+
+    rng = np.random.default_rng(0)
+    t = np.where(rng.random((25, 9)) < 0.5, rng.random((25, 9)) * 1000 + 1, 0)
+    t[0, :4] = 5.0  # equal times
+    brute = np.zeros((9, 9))
+    for row in t:
+        ii = np.flatnonzero(row)
+        brute[np.ix_(ii, ii)] += np.exp(-np.abs(row[ii][:, None] - row[ii][None, :]) / 50.0)
+    assert np.allclose(session_gram(sp.csr_matrix(t), 50.0, cutoff=1e9), brute, atol=1e-4)
+    near = session_gram(sp.csr_matrix(t), 50.0)  # pairs over 8 tau apart dropped: weight < e^-8
+    assert np.abs(near - brute).max() < 1e-3 * np.abs(brute).max()
+
+
+def test_encode_keeps_pair_times_and_holdout_keeps_only_the_training_pairs(groups):
+    from growthpilot.recommend.data import encode
+    from growthpilot.recommend.validation import holdout
+
+    enc = encode(groups, user_col="customer_id", item_col="product_id", time_col="ts")
+    assert enc.times is not None and enc.times.nnz == enc.seen.nnz and enc.times.data.min() >= 1.0
+    inner, _, truth = holdout(enc, ratio=0.25, seed=2)
+    assert inner.times.nnz == inner.seen.nnz and inner.times.multiply(truth).nnz == 0
+    assert encode(groups, user_col="customer_id", item_col="product_id").times is None
+
+
+def test_session_ease_uses_times_only_when_given(groups):
+    plain = EASE(l2=5.0).fit(groups).weights_
+    untimed = EASE(l2=5.0, session_tau=60.0).fit(groups).weights_
+    timed = EASE(l2=5.0, session_tau=86400.0).fit(groups, time_col="ts").weights_
+    assert np.allclose(plain, untimed)
+    assert not np.allclose(plain, timed)
+    ids, _ = EASE(l2=5.0, session_tau=86400.0).fit(groups, time_col="ts").recommend(["u0", "u45"], k=5)
+    assert all(int(i[1:]) < 20 for i in ids[0]) and all(int(i[1:]) >= 20 for i in ids[1])

@@ -135,3 +135,28 @@ def test_small_profiles_still_get_a_validation_item_and_one_item_customers_do_no
     model = HybridRecommender(grid={"popularity": [{}], "itemknn": [{"n_neighbors": 5}]}).fit(single)
     ids, _ = model.recommend(["b"], k=1)
     assert ids[0, 0] == "x"
+
+
+def test_fast_ndcg_gives_tied_items_their_expected_gain():
+    import scipy.sparse as sp
+
+    d1, d2, d3 = 1 / np.log(2), 1 / np.log(3), 1 / np.log(4)
+    seen = sp.csr_matrix((1, 4), dtype=bool)
+    truth = sp.csr_matrix(np.array([[1.0, 0, 0, 0]]))
+    rows = np.array([0])
+    # tied at the k-th score: 3 items share 2 slots
+    assert ndcg_from_scores(np.array([[1.0, 1, 1, 0]]), rows, seen, truth, k=2) == pytest.approx((d1 + d2) / 3 / d1)
+    # tied above it: the pair takes ranks 1 and 2 in either order
+    assert ndcg_from_scores(np.array([[2.0, 2, 1, 0]]), rows, seen, truth, k=3) == pytest.approx((d1 + d2) / 2 / d1)
+    assert ndcg_from_scores(np.array([[1.0, 2, 3, 4]]), rows, seen, truth, k=3) == 0.0
+    assert ndcg_from_scores(np.array([[1.0, 2, 3, 0]]), rows, seen, truth, k=3) == pytest.approx(d3 / d1)
+    s = np.array([[1.0, 2, 3, 0]])
+    ndcg_from_scores(s, rows, sp.csr_matrix(np.array([[0, 1, 0, 0]], dtype=bool)), truth, k=3)
+    assert np.array_equal(s, [[1.0, 2, 3, 0]])  # the masking of seen items is undone
+
+
+def test_hybrid_tries_the_session_gram_for_item_ease_on_timed_data(groups):
+    timed = HybridRecommender().fit(groups, time_col="ts")
+    assert any("session_tau" in v["params"] for v in timed.validation_ if v["family"] == "ease")
+    untimed = HybridRecommender().fit(groups)
+    assert not any("session_tau" in (v["params"] or {}) for v in untimed.validation_)

@@ -21,6 +21,8 @@ class Encoded:
     seen : users x items boolean CSR: the pairs present in the data.
     user_ids, item_ids : original ids in row / column order.
     last_ts : per-row latest timestamp in seconds (NaN without a time column).
+    times : users x items float64 CSR of each pair's latest event time, in seconds after the
+        earliest event plus one (so no time is an implicit zero); None without a time column.
     """
 
     matrix: sp.csr_matrix
@@ -28,6 +30,7 @@ class Encoded:
     user_ids: np.ndarray
     item_ids: np.ndarray
     user_last_ts: np.ndarray
+    times: sp.csr_matrix | None = None
 
 
 def encode(
@@ -70,8 +73,14 @@ def encode(
     w = np.ones(len(d)) if rating_col is None else pd.to_numeric(d[rating_col], errors="coerce").fillna(0).to_numpy(
         dtype=float)
     last = np.full(len(users), np.nan)
+    times = None
     if time_col is not None and time_col in d.columns:
         t = _seconds(d[time_col])
+        ok = np.isfinite(t)
+        if ok.any():
+            pair_t = pd.Series(t[ok] - np.nanmin(t) + 1.0).groupby([ucodes[ok], icodes[ok]]).max()
+            times = sp.csr_matrix((pair_t.to_numpy(), (pair_t.index.get_level_values(0), pair_t.index.get_level_values(1))),
+                                  shape=(len(users), len(item_ids)))
         if half_life_days is not None:
             age_days = (np.nanmax(t) - t) / 86400.0
             w = w * np.power(2.0, -age_days / float(half_life_days))
@@ -85,7 +94,7 @@ def encode(
     seen.sum_duplicates()
     seen.data[:] = True
     m.data = np.maximum(m.data, 0).astype(np.float32)
-    return Encoded(m, seen, users, item_ids, last)
+    return Encoded(m, seen, users, item_ids, last, times)
 
 
 def _seconds(s: pd.Series) -> np.ndarray:

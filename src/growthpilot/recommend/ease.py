@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from scipy.linalg import lapack
 
 from growthpilot.errors import DataError
 from growthpilot.recommend.base import BaseRecommender
@@ -37,21 +38,97 @@ def gram_input(x: sp.csr_matrix, user_exponent: float = 0.0, item_exponent: floa
     return xn * np.sqrt(float(x.multiply(x).sum()) / ss) if ss > 0 else xn
 
 
+def spd_inverse(a: np.ndarray, *, overwrite: bool = False) -> np.ndarray | None:
+    """Inverse of a symmetric positive definite matrix by Cholesky in float32 (3x cheaper than
+    ``np.linalg.inv`` in float64); None if the factorisation fails (``a`` is then undefined when
+    ``overwrite``)."""
+    a32 = np.asarray(a, dtype=np.float32)
+    c, info = lapack.spotrf(a32, lower=1, clean=0, overwrite_a=int(overwrite or a32 is not a))
+    if info == 0:
+        p, info = lapack.spotri(c, lower=1, overwrite_c=1)
+    if info != 0:
+        return None
+    upper = np.triu_indices(p.shape[0], 1)
+    p[upper] = p.T[upper]
+    return p.T  # symmetric: the transpose of LAPACK's column-major result is the same matrix, row-major
+
+
 def ease_weights(gram: np.ndarray, l2: float, *, dropout: float = 0.0, zero_diagonal: bool = True) -> np.ndarray:
-    """EASE / EDLAE (``zero_diagonal``) or DLAE weights from a Gram matrix (float64, modified in place)."""
+    """EASE / EDLAE (``zero_diagonal``) or DLAE weights (float32) from a Gram matrix (not modified)."""
     if not 0.0 <= dropout < 1.0:
         raise DataError(f"dropout must be in [0, 1), got {dropout}")
     idx = np.diag_indices(gram.shape[0])
-    lam = l2 + dropout / (1.0 - dropout) * np.diag(gram)
-    gram[idx] += lam
-    p = np.linalg.inv(gram)
+    lam = (l2 + dropout / (1.0 - dropout) * np.diag(gram)).astype(np.float32)
+    g = gram.astype(np.float32)  # a copy, factorised in place
+    g[idx] += lam
+    p = spd_inverse(g, overwrite=True)
+    del g
+    if p is None:  # not numerically positive definite in float32: LU in float64
+        g = gram.astype(np.float64)
+        g[idx] += lam
+        p = np.linalg.inv(g).astype(np.float32)
     if zero_diagonal:
-        b = p / (-np.diag(p))
-        b[idx] = 0.0
+        p /= -np.diag(p)[None, :]
+        p[idx] = 0.0
     else:
-        b = p * -lam[None, :]
-        b[idx] += 1.0
-    return b.astype(np.float32)
+        p *= -lam[None, :]
+        p[idx] += 1.0
+    return p
+
+
+def session_gram(times: sp.csr_matrix, tau: float, *, cutoff: float = 8.0) -> np.ndarray:
+    """Co-occurrences weighted by closeness in time: G_ij = sum over customers of exp(-|t_ui - t_uj| / tau).
+
+    ``times`` is customers x items (event time in seconds per pair, as :attr:`Encoded.times`); pairs
+    more than ``cutoff * tau`` apart are ignored (weight < e^-8), so the cost is the number of
+    close pairs, not the squared history lengths. Positive semi-definite (the kernel is).
+    """
+    coo = times.tocoo()
+    order = np.lexsort((coo.data, coo.row))
+    u, i, t = coo.row[order], coo.col[order].astype(np.int64), coo.data[order]
+    n = times.shape[1]
+    keys, vals = [i * n + i], [np.ones(len(i))]
+    a = np.arange(len(t) - 1)
+    d = 1
+    while len(a):
+        a = a[a + d < len(t)]
+        b = a + d
+        dt = t[b] - t[a]
+        ok = (u[b] == u[a]) & (dt <= cutoff * tau)
+        a, b = a[ok], b[ok]
+        keys += [i[a] * n + i[b]]
+        vals += [np.exp(-dt[ok] / tau)]
+        d += 1
+    g = np.bincount(np.concatenate(keys), weights=np.concatenate(vals), minlength=n * n).reshape(n, n)
+    diag = np.diag(g).copy()
+    g += g.T
+    g[np.diag_indices(n)] = diag
+    return g.astype(np.float32)
+
+
+def cached_gram(model, xn: sp.csr_matrix, side: str) -> np.ndarray:
+    """Dense Gram matrix (``items``: xn' xn, ``users``: xn xn') as float32; ``shared_gram`` (a dict
+    the hybrid sets per validation fold) lets fits with different l2 on the same data share it."""
+    cache = getattr(model, "shared_gram", None)
+    key = (side, float(model.user_exponent), float(model.item_exponent), xn.shape)
+    if cache is not None and key in cache:
+        return cache[key]
+    g = (xn.T @ xn if side == "items" else xn @ xn.T).toarray().astype(np.float32)
+    if cache is not None:
+        cache[key] = g
+    return g
+
+
+def cached_session_gram(model, times: sp.csr_matrix, tau: float) -> np.ndarray:
+    """:func:`session_gram`, shared through ``shared_gram`` like :func:`cached_gram`."""
+    cache = getattr(model, "shared_gram", None)
+    key = ("session", float(tau), times.shape)
+    if cache is not None and key in cache:
+        return cache[key]
+    g = session_gram(times, float(tau))
+    if cache is not None:
+        cache[key] = g
+    return g
 
 
 class EASE(BaseRecommender):
@@ -67,14 +144,20 @@ class EASE(BaseRecommender):
     dropout : dropout probability p of the DLAE / EDLAE penalty (0 = plain EASE).
     zero_diagonal : constrain diag(B) = 0 (EASE, EDLAE); False gives DLAE.
     user_exponent, item_exponent : Gram re-weighting exponents (0 = plain EASE).
+    session_tau : seconds; when the data has times, ``session_weight`` x :func:`session_gram` (items
+        bought / rated close together in time by the same customer) is added to the Gram matrix.
+    session_weight : weight of that time-local co-occurrence matrix.
     """
 
     name = "ease"
 
     def __init__(self, *, l2: float = 500.0, max_items: int = 4000, binary: bool = True,
                  half_life_days: float | None = None, dropout: float = 0.0, zero_diagonal: bool = True,
-                 user_exponent: float = 0.0, item_exponent: float = 0.0) -> None:
+                 user_exponent: float = 0.0, item_exponent: float = 0.0, session_tau: float | None = None,
+                 session_weight: float = 1.0) -> None:
         self.l2 = l2
+        self.session_tau = session_tau
+        self.session_weight = session_weight
         self.max_items = max_items
         self.user_exponent = user_exponent
         self.item_exponent = item_exponent
@@ -91,7 +174,10 @@ class EASE(BaseRecommender):
             cols = np.sort(np.argsort(-self.popularity_, kind="stable")[: self.max_items])
         xs = x[:, cols].tocsc().tocsr()
         xn = gram_input(xs, self.user_exponent, self.item_exponent)
-        gram = (xn.T @ xn).toarray().astype(np.float64)
+        gram = cached_gram(self, xn, "items")
+        if self.session_tau and enc.times is not None:
+            times = enc.times[:, cols].tocsr()
+            gram = gram + float(self.session_weight) * cached_session_gram(self, times, float(self.session_tau))
         self.cols_ = cols
         self.weights_ = ease_weights(gram, float(self.l2), dropout=float(self.dropout),
                                      zero_diagonal=self.zero_diagonal)
@@ -142,7 +228,7 @@ class UserEASE(BaseRecommender):
             raise DataError(f"UserEASE is limited to {self.max_users} customers, got {x.shape[0]}; "
                             "raise max_users or use EASE (item-item)")
         xn = gram_input(x, self.user_exponent, self.item_exponent)
-        gram = (xn @ xn.T).toarray().astype(np.float64)
+        gram = cached_gram(self, xn, "users")
         self.weights_ = ease_weights(gram, float(self.l2), dropout=float(self.dropout),
                                      zero_diagonal=self.zero_diagonal)
         self.user_matrix_ = x.tocsc()

@@ -6,9 +6,10 @@ Fit runs in three steps, all on the training data only:
    the validation fit sees almost as much data as the final one); on small data a second fold
    holds out the other half's items, so every customer is scored once;
 2. each candidate family (EASE in its cheaper direction, ALS, the low-rank spectral filter,
-   item-kNN, SAR, popularity, content) is fit on the rest with a small hyperparameter grid,
-   refined geometrically around the best point; the best setting per family is kept (EASE's l2
-   grid is relative to the data's density; EASE also tries re-weighted Gram matrices at its best l2);
+   item-kNN, popularity, content) is fit on the rest with a small hyperparameter grid, refined
+   geometrically towards the better neighbour of the best point; the best setting per family is
+   kept (EASE's l2 grid is relative to the data's density; EASE also tries re-weighted Gram
+   matrices at its best l2 and, item EASE on data with times, the session Gram);
 3. greedy forward blending of per-customer standardised scores: start from the best model, add
    another with weight from ``weight_grid`` while validation nDCG@k improves, then re-tune each
    added weight once.
@@ -44,14 +45,20 @@ MODELS: dict[str, type[BaseRecommender]] = {
 
 #: EASE Gram re-weightings tried (exponents of customer activity and item popularity)
 #: (tried at the best plain l2 after its refinement; if one wins, its l2 is refined again)
-GRAM_VARIANTS: tuple[dict[str, float], ...] = ({"user_exponent": 0.25}, {"user_exponent": 0.5, "item_exponent": 0.25})
+#: (per family: the stronger re-weighting has only ever won validation for customer-side EASE)
+GRAM_VARIANTS: dict[str, tuple[dict[str, float], ...]] = {
+    "user_ease": ({"user_exponent": 0.25}, {"user_exponent": 0.5, "item_exponent": 0.25}),
+    "ease": ({"user_exponent": 0.25},),
+}
+#: session Gram time scale (seconds) tried for item EASE when the data has times: the same visit or basket
+#: (with day-resolution times, the same day)
+SESSION_TAUS: tuple[float, ...] = (60.0,)
 DEFAULT_GRID: dict[str, list[dict[str, Any]]] = {
     "ease": [{"l2_rel": v, "max_items": 2500} for v in (3.0, 12.0, 48.0)],
     "user_ease": [{"l2_rel": v, "max_users": 2500} for v in (3.0, 12.0, 48.0)],
     "als": [{"factors": 64, "regularization": r, "alpha": 10.0, "iterations": 15, "num_threads": 1} for r in (10.0, 50.0, 250.0)],
     "lowrank": [{"rank": r} for r in (16, 48, 144)],
     "itemknn": [{"n_neighbors": 200}],
-    "sar": [{"similarity": "jaccard"}],
     "popularity": [{}],
 }
 #: the numeric hyperparameter refined (geometrically, between the best grid point and its neighbours)
@@ -128,6 +135,7 @@ class HybridRecommender(BaseRecommender):
         grid = dict(DEFAULT_GRID if self.grid is None else self.grid)
         if item_text is not None and "content" not in grid and self.grid is None and enc.matrix.shape[1] <= 5000:
             grid["content"] = [{}]
+        timed = enc.times is not None
         if self.grid is None:
             # EASE in the cheaper direction only (cubic in its side; the two directions score alike)
             grid.pop("ease" if enc.matrix.shape[0] < min(enc.matrix.shape[1], 2500) else "user_ease")
@@ -144,20 +152,23 @@ class HybridRecommender(BaseRecommender):
         weights_f /= max(weights_f.sum(), 1.0)
         started = time.perf_counter()
         best: dict[str, tuple[float, dict[str, Any], list[np.ndarray] | None]] = {}
-        self.validation_ = []
+        self.validation_: list[dict[str, Any]] = []
         self.timings_: dict[str, float] = {}
 
         ranks = [int(o["rank"]) for o in grid.get("lowrank", []) if "rank" in o]
         bases = [{"rank_hint": max(ranks, default=0)} for _ in folds]
+        grams: list[dict] = [{} for _ in folds]  # EASE Gram matrices per fold, shared by the l2 trials
 
         def trial(family: str, params: dict[str, Any]) -> float:
             t0 = time.perf_counter()
             scores, nd = [], 0.0
             try:
                 for f, ((inner, rows, truth), wf) in enumerate(zip(folds, weights_f, strict=True)):
-                    model = self._make(family, params)
+                    model: Any = self._make(family, params)
                     if family == "lowrank":  # one decomposition per fold serves every rank tried
                         model.shared_basis = bases[f]
+                    if family in L2_FAMILIES:
+                        model.shared_gram = grams[f]
                     model = model.fit_encoded(inner, item_text=item_text)
                     scores.append(model.score(inner.user_ids[rows]))
                     nd += wf * ndcg_from_scores(scores[-1], rows, inner.seen, truth, self.k)
@@ -185,7 +196,7 @@ class HybridRecommender(BaseRecommender):
             if family in REFINE and family in best and len(options) > 1:
                 self._refine(family, REFINE[family], best, trial)
                 if family in L2_FAMILIES and self.grid is None:
-                    self._try_variants(family, best, trial)
+                    self._try_variants(family, best, trial, timed=timed)
         if not best:
             errors = "; ".join(f"{v['family']}: {v.get('error')}" for v in self.validation_)
             raise DataError(f"no candidate model could be fitted ({errors}); pass a grid= the data supports")
@@ -229,27 +240,44 @@ class HybridRecommender(BaseRecommender):
                         weights[family], score = w, nd
         return list(weights.items()), score
 
-    def _try_variants(self, family, best, trial) -> None:
-        """EASE Gram re-weightings (:data:`GRAM_VARIANTS`) at the best l2; l2 refined again if one wins."""
+    def _try_variants(self, family, best, trial, *, timed: bool = False) -> None:
+        """EASE Gram re-weightings (:data:`GRAM_VARIANTS`) at the best l2, then (item EASE on timed data)
+        the session Gram (:data:`SESSION_TAUS`); l2 refined again if a variant wins."""
         base = {k: v for k, v in best[family][1].items() if k != "l2_rel"}
-        for variant in GRAM_VARIANTS:
+        for variant in GRAM_VARIANTS[family]:
             trial(family, {**base, **variant})
-        if any(k in best[family][1] for k in ("user_exponent", "item_exponent")):
+        if family == "ease" and timed:
+            at = {k: v for k, v in best[family][1].items() if k != "l2_rel"}
+            for tau in SESSION_TAUS:
+                trial(family, {**at, "session_tau": tau})
+        if {k: v for k, v in best[family][1].items() if k != "l2_rel"} != base:
             self._refine(family, "l2", best, trial)
 
     def _refine(self, family, key, best, trial) -> None:
-        """Two extra trials halfway (geometrically) between the best value of ``key`` and each neighbour."""
-        tried = sorted({v["params"][key] for v in self.validation_
-                        if v["family"] == family and v.get("ndcg") is not None and key in v["params"]})
-        b = best[family][1][key]
-        i = tried.index(b)
+        """Trials halfway (geometrically) between the best value of ``key`` and its neighbours among the
+        values tried: only towards the better neighbour when both were scored with the same other settings."""
         params = {k: v for k, v in best[family][1].items() if k != "l2_rel"}
-        for j in (i - 1, i + 1):
-            if 0 <= j < len(tried):
-                mid = float(np.sqrt(b * tried[j]))
-                mid = int(round(mid)) if isinstance(b, int) else round(mid, 3)
-                if mid not in tried:
-                    trial(family, {**params, key: mid})
+        same = {k: v for k, v in params.items() if k != key}
+        scored: dict[Any, float] = {}
+        values = set()
+        for v in self.validation_:
+            p = v["params"]
+            if v["family"] != family or v.get("ndcg") is None or key not in p:
+                continue
+            values.add(p[key])
+            if {k: x for k, x in p.items() if k not in (key, "l2_rel")} == same:
+                scored[p[key]] = max(v["ndcg"], scored.get(p[key], -1.0))
+        tried = sorted(values)
+        b = params[key]
+        i = tried.index(b)
+        nbrs = [tried[j] for j in (i - 1, i + 1) if 0 <= j < len(tried)]
+        if len(nbrs) == 2 and all(x in scored for x in nbrs):
+            nbrs = [max(nbrs, key=lambda x: scored[x])]
+        for other in nbrs:
+            mid = float(np.sqrt(b * other))
+            mid = int(round(mid)) if isinstance(b, int) else round(mid, 3)
+            if mid not in scored:
+                trial(family, {**params, key: mid})
 
     def _scores(self, rows: np.ndarray) -> np.ndarray:
         ids = self.user_ids_[rows]

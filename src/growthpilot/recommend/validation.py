@@ -8,7 +8,6 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from growthpilot.recommend.base import top_k
 from growthpilot.recommend.data import Encoded
 
 
@@ -53,7 +52,8 @@ def holdout(enc: Encoded, *, ratio: float = 0.25, user_share: float = 0.5, seed:
     seen = sp.csr_matrix((np.ones(keep.sum(), dtype=bool), (coo.row[keep], coo.col[keep])), shape=shape)
     truth = sp.csr_matrix((np.ones(is_val.sum(), dtype=np.float32), (coo.row[is_val], coo.col[is_val])), shape=shape)
     rows = np.flatnonzero(np.diff(truth.indptr) > 0)
-    inner = Encoded(train_m, seen, enc.user_ids, enc.item_ids, enc.user_last_ts)
+    times = None if enc.times is None else enc.times.multiply(seen).tocsr()
+    inner = Encoded(train_m, seen, enc.user_ids, enc.item_ids, enc.user_last_ts, times)
     return inner, rows, truth
 
 
@@ -71,7 +71,7 @@ def holdout_folds(enc: Encoded, *, ratio: float = 0.25, user_share: float = 0.5,
     eligible = np.flatnonzero(counts >= 2)
     perm = np.random.default_rng(seed).permutation(eligible)
     size = min(max(1, int(round(user_share * len(eligible)))), max_users)
-    folds = []
+    folds: list[tuple[Encoded, np.ndarray, sp.csr_matrix]] = []
     for f in range(n_folds):
         part = perm[f * size:(f + 1) * size]
         if len(part) or not folds:  # one (possibly empty) fold even when no customer has 2 items
@@ -81,17 +81,34 @@ def holdout_folds(enc: Encoded, *, ratio: float = 0.25, user_share: float = 0.5,
 
 def ndcg_from_scores(scores: np.ndarray, rows: np.ndarray, seen: sp.csr_matrix, truth: sp.csr_matrix,
                      k: int = 10) -> float:
-    """Mean nDCG@k (binary gains, MS definition) of dense ``scores`` for ``rows``, seen items masked."""
-    s = scores.copy()
+    """Mean nDCG@k (binary gains, MS definition) of dense ``scores`` for ``rows``, seen items masked.
+
+    Only the k largest scores per row are found (a value partition, no sort); a held-out item
+    among them gains 1/ln(1 + rank), tied items the expected gain under random tie-breaking.
+    """
+    s = scores  # seen items masked in place and restored at the end (no copy of a large matrix)
     r, c = seen[rows].nonzero()
+    kept = s[r, c]
     s[r, c] = -np.inf
-    idx, _ = top_k(s, k)
-    rel = truth[rows]
-    n_rel = np.diff(rel.indptr)
-    hits = np.take_along_axis(rel.astype(bool).toarray(), idx, axis=1)
+    n = s.shape[1]
+    k_eff = min(k, n)
+    top = np.partition(s, n - k_eff, axis=1)[:, n - k_eff:]
+    thr = top.min(axis=1)
+    rel = truth[rows].tocoo()
+    n_rel = np.diff(truth[rows].indptr)
+    v = s[rel.row, rel.col]
+    tr = thr[rel.row]
     disc = 1.0 / np.log(np.arange(2, k + 2))
-    ideal = np.concatenate([[1.0], np.cumsum(disc)])[np.minimum(n_rel, k)]
-    dcg = hits @ disc
+    cum = np.concatenate([[0.0], np.cumsum(disc)])
+    above = (top[rel.row] > v[:, None]).sum(axis=1)
+    tied = (top[rel.row] == v[:, None]).sum(axis=1)  # ties above the k-th score all lie in the top k
+    gain = np.where(np.isfinite(v) & (v >= tr), (cum[above + tied] - cum[above]) / np.maximum(tied, 1), 0.0)
+    at = np.flatnonzero(np.isfinite(v) & (v == tr))  # ties at the k-th score may reach beyond the top k
+    if len(at):
+        gain[at] *= tied[at] / (s[rel.row[at]] == tr[at][:, None]).sum(axis=1)
+    dcg = np.bincount(rel.row, weights=gain, minlength=len(rows))
+    s[r, c] = kept
+    ideal = cum[np.minimum(n_rel, k)]
     ok = n_rel > 0
     return float((dcg[ok] / ideal[ok]).sum() / max(len(rows), 1))
 
