@@ -2,7 +2,8 @@
 
 - :func:`prepare_series`, :func:`series_from_orders`: long ``unique_id, ds, y`` series at any level.
 - :class:`DemandForecaster`: statsforecast (SeasonalNaive, AutoETS, AutoARIMA, AutoTheta) and a
-  global LightGBM (mlforecast), an ensemble chosen by rolling-origin backtest, conformal intervals.
+  global LightGBM (mlforecast), log-scale variants for multiplicative data, an ensemble chosen by
+  rolling-origin backtest, conformal intervals.
 - :func:`evaluate`: nested backtest (choice on earlier windows) with MASE, sMAPE, bias, coverage.
 - :func:`reconcile`: bottom-up or MinT-shrink reconciliation of nested levels.
 - :func:`trends`, :func:`anomalies`, :func:`promotion_effect`: trend intelligence.

@@ -14,6 +14,7 @@ import pandas as pd
 from growthpilot.errors import DataError
 from growthpilot.forecast.features import HOLIDAY_COL, add_holidays
 from growthpilot.forecast.models import ML_MODELS, STAT_MODELS, ArimaBudget, lgbm_forecaster, stat_model
+from growthpilot.forecast.transform import base_of, from_log, is_log, to_log
 
 
 @dataclass
@@ -79,7 +80,7 @@ def cross_validate(
     done: list[str] = []
     for name in models:
         t0 = time.perf_counter()
-        if name in STAT_MODELS:
+        if base_of(name) in STAT_MODELS:
             part = _stat_cv(data, name, freq=freq, h=h, n_windows=n_windows, season=season, n_jobs=n_jobs,
                             refit=refit, budget=arima_budget, level=level)
         elif name in ML_MODELS:
@@ -105,14 +106,18 @@ def _stat_cv(data, name, *, freq, h, n_windows, season, n_jobs, refit, budget, l
     from statsforecast import StatsForecast
     from statsforecast.models import SeasonalNaive
 
-    model = stat_model(name, season, budget, n_obs=int(data.groupby("unique_id").size().median()))
+    log = is_log(name)
+    if log:  # fitted on log(y), forecasts and bounds transformed back below
+        y_orig = data[["unique_id", "ds", "y"]]
+        data = to_log(data)
+    model = stat_model(base_of(name), season, budget, n_obs=int(data.groupby("unique_id").size().median()))
     sf = StatsForecast(models=[model], freq=freq, n_jobs=n_jobs if data["unique_id"].nunique() > 20 else 1,
                        fallback_model=SeasonalNaive(season_length=season))
     input_size = None
     if budget is not None and budget.fast:
         # big panels: every statistical model sees recent history only (ARIMA the budget's, the others
         # 16 horizons or 8 seasons), which bounds the cost per series
-        input_size = budget.input_size if name == "AutoARIMA" else max(8 * season, 16 * h, 120)
+        input_size = budget.input_size if base_of(name) == "AutoARIMA" else max(8 * season, 16 * h, 120)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         cv = sf.cross_validation(df=data[["unique_id", "ds", "y"]], h=h, n_windows=n_windows, step_size=h,
@@ -121,7 +126,11 @@ def _stat_cv(data, name, *, freq, h, n_windows, season, n_jobs, refit, budget, l
     cv = cv.reset_index() if "unique_id" not in cv.columns else cv
     cv = cv.rename(columns=lambda c: c.replace(str(model), name, 1) if c.startswith(str(model)) else c)
     keep = [name] + ([f"{name}-lo-{_level_key(level)}", f"{name}-hi-{_level_key(level)}"] if level is not None else [])
-    return cv[["unique_id", "ds", "cutoff", "y", *[c for c in keep if c in cv.columns]]]
+    keep = [c for c in keep if c in cv.columns]
+    out = cv[["unique_id", "ds", "cutoff", "y", *keep]]
+    if log:
+        out = from_log(out.drop(columns="y"), keep).merge(y_orig, on=["unique_id", "ds"], how="left")
+    return out
 
 
 def _level_key(level: float) -> int | float:

@@ -23,6 +23,7 @@ from growthpilot.forecast.metrics import mase_scales, score
 from growthpilot.forecast.models import BASE_MODELS, ArimaBudget, check_models
 from growthpilot.forecast.selection import add_candidates, candidates, choose
 from growthpilot.forecast.sigma import SIGMA_SUFFIX, add_sigmas
+from growthpilot.forecast.transform import with_log_variants
 
 CHOSEN = "chosen"
 
@@ -119,6 +120,7 @@ def evaluate(
     arima_budget: ArimaBudget | None = None,
     n_jobs: int | None = None,
     seed: int = 42,
+    log_variants: bool = True,
 ) -> Evaluation:
     """Score every base model, every ensemble and the automatic choice on the last ``windows`` windows.
 
@@ -133,11 +135,46 @@ def evaluate(
     level : interval coverage in percent.
     selection : ``"anchored"`` (default), ``"global"``, ``"best"`` or ``"per_series"`` (see :func:`~growthpilot.forecast.selection.choose`).
     refit, arima_budget, n_jobs : speed settings passed to the backtest.
+    log_variants : add the log-scale statistical models when the data before the evaluated windows look
+        multiplicative (see :mod:`growthpilot.forecast.transform`).
     """
     t0 = time.perf_counter()
+    bt = backtest_frame(df, freq=freq, h=h, windows=windows, n_val=n_val, models=models, level=level,
+                        exog_cols=exog_cols, country=country, refit=refit, arima_budget=arima_budget,
+                        n_jobs=n_jobs, seed=seed, log_variants=log_variants)
+    ev = score_windows(bt, windows=windows, level=level, selection=selection)
+    ev.seconds = time.perf_counter() - t0
+    return ev
+
+
+@dataclass
+class Backtest:
+    """Everything :func:`score_windows` needs: the backtest frame with candidates, scales and sigmas."""
+
+    frame: pd.DataFrame
+    scales: pd.DataFrame
+    cands: dict[str, tuple[str, ...]]
+    models: list[str]
+    model_seconds: dict[str, float]
+    dropped: list[str]
+    n_val: int
+    nonnegative: bool
+
+
+def backtest_frame(df: pd.DataFrame, *, freq: str, h: int, windows: int = 3, n_val: int | None = None,
+                   models: Sequence[str] = BASE_MODELS, level: float = 90.0, exog_cols: Sequence[str] = (),
+                   country: str = "US", refit: bool | int = True, arima_budget: ArimaBudget | None = None,
+                   n_jobs: int | None = None, seed: int = 42, log_variants: bool = True) -> Backtest:
+    """One rolling backtest of every base model on ``windows + n_val`` cutoffs, with candidates added.
+
+    Whether the log variants join is decided on the data before the evaluated windows only.
+    """
     freq = normalize_freq(freq)
     models = check_models(models)
     season = season_length(freq)
+    if log_variants:
+        before = df[df.groupby("unique_id").cumcount(ascending=False) >= windows * h]
+        models = with_log_variants(before, models, season)
     n_val = feasible_validation(df, h=h, windows=windows, n_val=n_val, season=season)
     cv = cross_validate(df, freq=freq, h=h, n_windows=windows + n_val, season=season, models=models,
                         exog_cols=exog_cols, country=country, n_jobs=n_jobs, refit=refit,
@@ -149,7 +186,13 @@ def evaluate(
     frame = frame.rename(columns={"calib_scale": "scale"})
     frame["step"] = horizon_step(frame)
     frame = add_sigmas(frame, cands, level, fallback=frame["scale"].to_numpy(float))
-    nonneg = bool((df["y"] >= 0).all())
+    return Backtest(frame, sc, cands, list(cv.models), dict(cv.seconds), list(cv.dropped), n_val,
+                    bool((df["y"] >= 0).all()))
+
+
+def score_windows(bt: Backtest, *, windows: int = 3, level: float = 90.0, selection: str = "anchored") -> Evaluation:
+    """Choose and calibrate on the windows before each of the last ``windows`` cutoffs, score on it."""
+    frame, sc, cands, nonneg = bt.frame, bt.scales, bt.cands, bt.nonnegative
     cutoffs = sorted(frame["cutoff"].unique())
     if len(cutoffs) < windows:
         raise DataError(f"only {len(cutoffs)} backtest windows fit the data; lower --windows or --horizon")
@@ -182,11 +225,10 @@ def evaluate(
     rows = []
     for name in [*names, CHOSEN]:
         s = score(test, name, sc, lo_col=f"{name}__lo", hi_col=f"{name}__hi")
-        members = cands.get(name, tuple(cv.models))
-        rows.append({"model": name, **s, "seconds": sum(cv.seconds.get(m, 0.0) for m in members)})
+        members = cands.get(name, tuple(bt.models))
+        rows.append({"model": name, **s, "seconds": sum(bt.model_seconds.get(m, 0.0) for m in members)})
     table = pd.DataFrame(rows)
-    return Evaluation(table, choices, test, int(test["unique_id"].nunique()), cv.dropped,
-                      time.perf_counter() - t0, n_val, normalisers)
+    return Evaluation(table, choices, test, int(test["unique_id"].nunique()), bt.dropped, 0.0, bt.n_val, normalisers)
 
 
 def _pick(frame: pd.DataFrame, names: pd.Series) -> np.ndarray:

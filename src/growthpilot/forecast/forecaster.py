@@ -25,8 +25,9 @@ from growthpilot.forecast.models import (
 )
 from growthpilot.forecast.selection import add_candidates, candidates, choose, fallback_candidate
 from growthpilot.forecast.sigma import REFERENCE_ORDER, SIGMA_SUFFIX, add_sigmas
+from growthpilot.forecast.transform import base_of, from_log, is_log, to_log, with_log_variants
 
-MODEL_VERSION = "forecast-1.1"
+MODEL_VERSION = "forecast-1.2"
 
 
 class DemandForecaster:
@@ -47,6 +48,8 @@ class DemandForecaster:
     seed : random seed of LightGBM.
     intervals : normaliser of the conformal errors: ``"auto"`` (chosen on the backtest windows),
         ``"sigma"`` (the models' own forecast standard deviation) or ``"scale"`` (per-series MASE scale).
+    log_variants : also try the statistical models on log(y) when the data look multiplicative
+        (positive, spread growing with the level; small data only, see :mod:`growthpilot.forecast.transform`).
 
     Examples
     --------
@@ -58,7 +61,8 @@ class DemandForecaster:
     def __init__(self, *, freq: str = "D", horizon: int = 14, models: Sequence[str] = BASE_MODELS,
                  level: float = 90.0, n_val: int | None = None, selection: str = "anchored", country: str = "US",
                  exog_cols: Sequence[str] = (), refit: bool | int = True, n_jobs: int | None = None,
-                 arima_budget: ArimaBudget | None = None, seed: int = 42, intervals: str = "auto") -> None:
+                 arima_budget: ArimaBudget | None = None, seed: int = 42, intervals: str = "auto",
+                 log_variants: bool = True) -> None:
         self.freq = freq
         self.horizon = horizon
         self.models = models
@@ -72,6 +76,7 @@ class DemandForecaster:
         self.arima_budget = arima_budget
         self.seed = seed
         self.intervals = intervals
+        self.log_variants = log_variants
 
     # --- fitting ---------------------------------------------------------------------
     def fit(self, df: pd.DataFrame) -> DemandForecaster:
@@ -81,6 +86,8 @@ class DemandForecaster:
         freq = normalize_freq(self.freq)
         models = check_models(self.models)
         season = season_length(freq)
+        if self.log_variants:
+            models = with_log_variants(df, models, season)
         h = int(self.horizon)
         n_val = feasible_validation(df, h=h, windows=0, n_val=self.n_val, season=season)
         self.cands_ = candidates(models)
@@ -110,7 +117,7 @@ class DemandForecaster:
             self.conformal_ = None
         self.default_choice_ = (self.choice_.mode().iloc[0] if len(self.choice_) else fallback_candidate(self.cands_))
         needed = {m for name in set(self.choice_) | {self.default_choice_} for m in self.cands_[name]}
-        if self.conformal_ is not None and self.conformal_.normaliser_ == "sigma" and not needed & set(STAT_MODELS):
+        if self.conformal_ is not None and self.conformal_.normaliser_ == "sigma" and not any(base_of(m) in STAT_MODELS for m in needed):
             # the global model has no interval of its own: a statistical model's sigma normalises its errors
             needed |= {m for m in REFERENCE_ORDER if m in models}
         self.base_forecasts_ = self._fit_predict(df, sorted(needed), freq, season, h)
@@ -127,24 +134,16 @@ class DemandForecaster:
         return self
 
     def _fit_predict(self, df, needed, freq, season, h) -> pd.DataFrame:
-        from statsforecast import StatsForecast
-        from statsforecast.models import SeasonalNaive
-
         out = None
         stat = [m for m in needed if m in STAT_MODELS]
-        if stat:
-            n_obs = int(df.groupby("unique_id").size().median())
-            objs = [stat_model(m, season, self.arima_budget, n_obs) for m in stat]
-            sf = StatsForecast(models=objs, freq=freq, n_jobs=self.n_jobs or n_jobs_default(),
-                               fallback_model=SeasonalNaive(season_length=season))
-            lv = int(self.level) if float(self.level).is_integer() else self.level
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                fc = sf.forecast(df=df[["unique_id", "ds", "y"]], h=h, level=[lv])
-            fc = fc.reset_index() if "unique_id" not in fc.columns else fc
-            names = {str(o): m for o, m in zip(objs, stat, strict=True)}
-            out = fc.rename(columns=lambda c: next((m + c[len(o):] for o, m in names.items()
-                                                    if c == o or c.startswith(o + "-")), c))
+        logs = [m for m in needed if is_log(m)]
+        for group, log in ((stat, False), (logs, True)):
+            if not group:
+                continue
+            fc = self._stat_forecast(to_log(df) if log else df, group, freq, season, h)
+            if log:
+                fc = from_log(fc, [c for c in fc.columns if c not in ("unique_id", "ds")])
+            out = fc if out is None else out.merge(fc, on=["unique_id", "ds"], how="left")
         if any(m in ML_MODELS for m in needed):
             ml = self._ml_predict(df, freq, season, h)
             out = ml if out is None else out.merge(ml, on=["unique_id", "ds"], how="left")
@@ -152,6 +151,23 @@ class DemandForecaster:
         if "LightGBM" in out and "SeasonalNaive" in out:
             out["LightGBM"] = out["LightGBM"].fillna(out["SeasonalNaive"])
         return out
+
+    def _stat_forecast(self, df, names, freq, season, h) -> pd.DataFrame:
+        from statsforecast import StatsForecast
+        from statsforecast.models import SeasonalNaive
+
+        n_obs = int(df.groupby("unique_id").size().median())
+        objs = [stat_model(base_of(m), season, self.arima_budget, n_obs) for m in names]
+        sf = StatsForecast(models=objs, freq=freq, n_jobs=self.n_jobs or n_jobs_default(),
+                           fallback_model=SeasonalNaive(season_length=season))
+        lv = int(self.level) if float(self.level).is_integer() else self.level
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fc = sf.forecast(df=df[["unique_id", "ds", "y"]], h=h, level=[lv])
+        fc = fc.reset_index() if "unique_id" not in fc.columns else fc
+        rename = {str(o): m for o, m in zip(objs, names, strict=True)}
+        return fc.rename(columns=lambda c: next((m + c[len(o):] for o, m in rename.items()
+                                                 if c == o or c.startswith(o + "-")), c))
 
     def _ml_predict(self, df, freq, season, h) -> pd.DataFrame:
         min_len = int(df.groupby("unique_id").size().min())

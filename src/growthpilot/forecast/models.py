@@ -32,9 +32,11 @@ class ArimaBudget:
 
 
 def check_models(models: Sequence[str]) -> tuple[str, ...]:
-    unknown = [m for m in models if m not in BASE_MODELS]
+    from growthpilot.forecast.transform import LOG_MODELS
+
+    unknown = [m for m in models if m not in BASE_MODELS + LOG_MODELS]
     if unknown:
-        raise ValidationError(f"unknown model(s) {unknown}", expected=f"names from {BASE_MODELS}")
+        raise ValidationError(f"unknown model(s) {unknown}", expected=f"names from {BASE_MODELS + LOG_MODELS}")
     return tuple(models)
 
 

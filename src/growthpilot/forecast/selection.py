@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from growthpilot.forecast.metrics import per_window
+from growthpilot.forecast.transform import LOG_BASES, LOG_PREFIX, is_log
 
 DEFAULT_ENSEMBLES = (
     ("AutoETS", "AutoARIMA", "AutoTheta"),
@@ -17,13 +18,48 @@ DEFAULT_ENSEMBLES = (
 )
 
 
+def log_twin(members: Sequence[str]) -> tuple[str, ...]:
+    """The same combination with its statistical models on the log scale (see :mod:`~growthpilot.forecast.transform`)."""
+    return tuple(LOG_PREFIX + m if m in LOG_BASES else m for m in members)
+
+
 def candidates(models: Sequence[str]) -> dict[str, tuple[str, ...]]:
-    """Every base model alone plus the equal-weight ensembles whose members are all available."""
+    """Every base model alone plus the equal-weight ensembles whose members are all available
+    (and their log twins when the log variants are among ``models``)."""
     out = {m: (m,) for m in models}
     for combo in DEFAULT_ENSEMBLES:
-        if all(m in models for m in combo):
-            out["+".join(combo)] = combo
+        for members in dict.fromkeys((combo, log_twin(combo))):
+            if all(m in models for m in members):
+                out["+".join(members)] = members
     return out
+
+
+def family(members: Sequence[str]) -> str:
+    """``"log"`` when a candidate uses a log-scale model, ``"plain"`` when it uses a plain statistical one,
+    ``"shared"`` otherwise (seasonal naive, LightGBM: in both families)."""
+    if any(is_log(m) for m in members):
+        return "log"
+    return "plain" if any(m in LOG_BASES for m in members) else "shared"
+
+
+def family_choice(frame: pd.DataFrame, scales: pd.DataFrame, cands: dict[str, tuple[str, ...]], *,
+                  min_win_share: float = 2 / 3) -> dict[str, tuple[str, ...]]:
+    """The candidates of one scale: the log family replaces the plain one only when the log
+    ETS+ARIMA+Theta combination beats the plain one in at least ``min_win_share`` of the validation
+    windows and on the geometric mean. Choosing the scale first, on two robust combinations, and the
+    model within it second keeps the extra candidates from adding noise to the choice.
+    """
+    plain = "+".join(DEFAULT_ENSEMBLES[0])
+    twin = "+".join(log_twin(DEFAULT_ENSEMBLES[0]))
+    keep = "plain"
+    if plain in cands and twin in cands:
+        w = window_scores(frame, scales, [plain, twin])
+        if len(w):
+            ratio = np.log(w[twin].clip(lower=1e-12) / w[plain].clip(lower=1e-12))
+            if (ratio < 0).mean() >= min_win_share - 1e-9 and ratio.mean() < 0:
+                keep = "log"
+    drop = "log" if keep == "plain" else "plain"
+    return {n: m for n, m in cands.items() if family(m) != drop}
 
 
 def add_candidates(frame: pd.DataFrame, cands: dict[str, tuple[str, ...]]) -> pd.DataFrame:
@@ -43,7 +79,7 @@ def fallback_candidate(cands: dict[str, tuple[str, ...]]) -> str:
     return next(iter(cands))
 
 
-ANCHOR_ORDER = ("AutoETS", "AutoETS+AutoARIMA+AutoTheta", "AutoTheta", "SeasonalNaive")
+ANCHOR_ORDER = ("AutoETS", "logAutoETS", "AutoETS+AutoARIMA+AutoTheta", "AutoTheta", "SeasonalNaive")
 
 
 def anchor_candidate(cands: dict[str, tuple[str, ...]]) -> str:
@@ -125,7 +161,8 @@ def choose(frame: pd.DataFrame, scales: pd.DataFrame, cands: dict[str, tuple[str
     ----------
     frame : backtest forecasts on the validation cutoffs only (with candidate columns).
     scales : MASE scales from :func:`growthpilot.forecast.metrics.mase_scales`.
-    cands : candidates from :func:`candidates`.
+    cands : candidates from :func:`candidates`; with log variants among them, the scale is settled
+        first by :func:`family_choice`.
     mode : ``"anchored"`` (the default: one choice for all series by :func:`anchored_choice`, AutoETS
         unless a challenger beats it consistently), ``"global"`` (one choice for all series by
         :func:`one_se_choice`), ``"best"`` (plain lowest mean MASE) or ``"per_series"`` (each series its own
@@ -138,6 +175,7 @@ def choose(frame: pd.DataFrame, scales: pd.DataFrame, cands: dict[str, tuple[str
     ids = pd.Index(frame["unique_id"].unique())
     if frame.empty:
         return pd.Series(fallback_candidate(cands), index=ids, dtype=object)
+    cands = family_choice(frame, scales, cands)
     if mode == "best":
         ranking = rank_candidates(frame, scales, list(cands))
         ranking = ranking[np.isfinite(ranking)]
