@@ -6,6 +6,7 @@ random plan and a "top propensity" plan.
 
     python benchmarks/allocation.py --simulator offers --seed 0
     python benchmarks/allocation.py --simulator email --outcome conversion --contact-cost 0.1
+    python benchmarks/allocation.py --simulator email --seed 1 --ceiling   # + plan from E[true uplift | features]
 
 The last stdout line is one JSON object of metrics; ``--predictions-out`` is not applicable (the plans are
 scored inside) and writes the per-plan table as CSV when given.
@@ -47,6 +48,12 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--stretch", default="1.0,1.5", help="stretch factors tried with --selection profit")
     p.add_argument("--top-k", type=int, default=5,
                    help="with --selection profit: average the k candidates with the best validated profit")
+    p.add_argument("--no-linear", action="store_true",
+                   help="with --selection profit: leave out the penalised-regression candidate (LinearUplift) "
+                        "and its ensemble (the model before they were added)")
+    p.add_argument("--ceiling", action="store_true",
+                   help="diagnostic: also score a plan built from E[true uplift | features] (LightGBM fitted to "
+                        "the experiment rows' TRUE uplift) - the most any estimator on these features can reach")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--predictions-out", help="write the per-plan table as CSV")
     a = p.parse_args(argv)
@@ -56,7 +63,8 @@ def main(argv: list[str] | None = None) -> dict:
                                    learners=tuple(a.learners.split(",")), cv=a.cv, outcome=a.outcome,
                                    contact_cost=a.contact_cost, method=a.method,
                                    selection=a.selection, stretch=tuple(float(v) for v in a.stretch.split(",")),
-                                   top_k=a.top_k)
+                                   top_k=a.top_k, linear=not a.no_linear,
+                                   ceiling=a.ceiling)
     res["seconds"] = round(time.time() - t0, 1)
     table = pd.DataFrame(res["plans"])
     print(f"simulator {res['simulator']}: budget {res['budget']:.2f}, uplift model {res['uplift_model']}, "
@@ -67,6 +75,8 @@ def main(argv: list[str] | None = None) -> dict:
 
     print(f"model plan = {res['share_of_oracle']} of oracle; {ratio(res['vs_random'], 'random')}; "
           f"{ratio(res['vs_top_propensity'], 'top-propensity')}")
+    if a.ceiling:
+        print(f"ceiling (diagnostic, from the true uplift) = {res['ceiling_share_of_oracle']} of oracle")
     if a.predictions_out:
         table.to_csv(a.predictions_out, index=False)
     sys.stdout.write(json.dumps(res) + "\n")

@@ -58,7 +58,7 @@ def test_profit_model_chooses_by_validated_profit_and_predicts():
     X, t, y = _experiment(4000, 1)
     grid = [{"n_estimators": 40, "learning_rate": 0.1, "num_leaves": 3, "min_child_samples": 100}]
     model = ProfitUpliftModel(learners=("t", "x"), param_grid=grid, ensembles=[("t", "x")], stretch=(1.0, 2.0),
-                              top_k=2)
+                              top_k=2, linear_grid=())
     with pytest.raises(NotFittedError):
         model.predict(X)
     model.fit(X, t, y, control="control", economics=lambda X: _offer_economics(X["avg_order_value"].to_numpy()),
@@ -122,3 +122,23 @@ def test_benchmark_selection_choices():
     assert res["selection"] == "qini" and res["uplift_model"] == "t"
     with pytest.raises(DataError, match="selection"):
         run_allocation_benchmark(**kw, selection="auuc")
+    # diagnostic ceiling: a plan from E[true uplift | features], reported beside the model's plan
+    res = run_allocation_benchmark(**kw, selection="profit", linear=False, ceiling=True, method="greedy")
+    assert "lin" not in res["uplift_model"]
+    assert [r["plan"] for r in res["plans"]][-1] == "ceiling_diagnostic"
+    assert res["ceiling_share_of_oracle"] > 0.5
+
+
+def test_profit_model_scores_the_linear_candidate_and_its_ensemble():
+    X, t, y = _experiment(3000, 6)
+    grid = [{"n_estimators": 30, "learning_rate": 0.1, "num_leaves": 3, "min_child_samples": 100}]
+    model = ProfitUpliftModel(learners=("t",), param_grid=grid, ensembles=[("lin", "t")], stretch=(1.0,),
+                              linear_grid=({"C": 1.0}, {"C": 0.1}), top_k=4).fit(
+        X, t, y, control="control", economics=lambda X: _offer_economics(X["avg_order_value"].to_numpy()),
+        budget_rate=0.5)
+    names = sorted(r["learner"] for r in model.cv_results_)
+    assert names == ["ens_lin_t", "lin", "lin", "t"]
+    # every candidate is kept (top_k = all) and refit: the ensemble holds the linear model and the tree learner
+    ens = next(c for c in model.chosen_ if c["learner"] == "ens_lin_t")
+    assert [type(m).__name__ for m in ens["models"]] == ["LinearUplift", "TLearner"]
+    assert model.predict(X.iloc[:20]).shape == (20, 4)

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from growthpilot.decide._features import FeatureEncoder
 from growthpilot.decide.allocation import OfferAllocator
 from growthpilot.decide.policy import Economics
 from growthpilot.decide.profit_model import fit_plan_model
@@ -41,10 +42,12 @@ class Scenario:
     economics: Callable[[pd.DataFrame], Economics]
     true_profit: np.ndarray
     true_cost: np.ndarray
+    train_uplift: np.ndarray  # the experiment rows' true uplift (n_train, offers) and baseline: ceiling only
+    train_p0: np.ndarray
 
 
 def _offers_scenario(n_train: int, n_test: int, seed: int) -> Scenario:
-    exp, _ = simulate_offers_experiment(n_train, seed=seed)
+    exp, exp_truth = simulate_offers_experiment(n_train, seed=seed)
     fresh, truth = simulate_offers_experiment(n_test, seed=seed + 1, randomize=False)
     feats = list(FEATURES)
     names = sorted(o.name for o in DEFAULT_OFFERS)
@@ -57,14 +60,16 @@ def _offers_scenario(n_train: int, n_test: int, seed: int) -> Scenario:
         return Economics(margin=aov * GROSS_MARGIN, fixed=fixed, redeem=redeem)
 
     tr = truth.pivot(index="customer_id", columns="arm").loc[fresh["customer_id"]]
+    et = exp_truth.pivot(index="customer_id", columns="arm").loc[exp["customer_id"]]
     return Scenario(names, exp[feats], exp["arm"].to_numpy(), exp["converted"].to_numpy(float), fresh[feats],
-                    economics, tr["true_profit"][names].to_numpy(), tr["cost"][names].to_numpy())
+                    economics, tr["true_profit"][names].to_numpy(), tr["cost"][names].to_numpy(),
+                    et["true_uplift"][names].to_numpy(), et["base_prob"][names[0]].to_numpy())
 
 
 def _experiment_scenario(n_train: int, n_test: int, seed: int, outcome: str, contact_cost: float,
                          simulator: Callable[..., tuple[pd.DataFrame, pd.DataFrame]]) -> Scenario:
     """Any simulator shaped like ``simulate_uplift_experiment(n, seed=) -> (df, truth)``."""
-    exp, _ = simulator(n=n_train, seed=seed)
+    exp, exp_truth = simulator(n=n_train, seed=seed)
     fresh, truth = simulator(n=n_test, seed=seed + 1)
     drop = {"customer_id", "treatment", "visit", "conversion", "spend"}
     feats = [c for c in exp.columns if c not in drop]
@@ -77,8 +82,28 @@ def _experiment_scenario(n_train: int, n_test: int, seed: int, outcome: str, con
 
     true_u = np.column_stack([truth[f"true_uplift_{outcome}_{a}"].to_numpy() for a in names])
     cost = np.full(true_u.shape, contact_cost)
+    train_u = np.column_stack([exp_truth[f"true_uplift_{outcome}_{a}"].to_numpy() for a in names])
     return Scenario(names, exp[feats], exp["treatment"].to_numpy(), exp[outcome].to_numpy(float), fresh[feats],
-                    economics, true_u * value - cost, cost)
+                    economics, true_u * value - cost, cost, train_u,
+                    exp_truth[f"base_prob_{outcome}"].to_numpy())
+
+
+def ceiling_predictions(sc: Scenario, *, random_state: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """DIAGNOSTIC ONLY (reads the simulator's truth): baseline and uplift of the fresh customers from
+    LightGBM regressors fitted to the experiment rows' *true* uplift and baseline, i.e. E[true uplift | the
+    observed features] learnt from as many rows as the experiment has. A plan built from it bounds what any
+    estimator on these features can reach (up to the regressor's own error); no outcome noise is involved."""
+    import lightgbm as lgb
+
+    enc = FeatureEncoder().fit(sc.X)
+    Xn, Fn = enc.transform(sc.X), enc.transform(sc.fresh)
+
+    def fit(target: np.ndarray) -> np.ndarray:
+        return lgb.LGBMRegressor(n_estimators=600, learning_rate=0.05, num_leaves=31, random_state=random_state,
+                                 n_jobs=1, verbose=-1).fit(Xn, target).predict(Fn)
+
+    u = np.column_stack([fit(sc.train_uplift[:, j]) for j in range(sc.train_uplift.shape[1])])
+    return np.clip(fit(sc.train_p0), 0.0, 1.0), u
 
 
 def _fill(order: np.ndarray, offer: np.ndarray, cost: np.ndarray, budget: float) -> np.ndarray:
@@ -105,6 +130,8 @@ def run_allocation_benchmark(
     selection: str = "profit",
     stretch: tuple[float, ...] = (1.0, 1.5),
     top_k: int = 5,
+    linear: bool = True,
+    ceiling: bool = False,
 ) -> dict[str, Any]:
     """Run the benchmark; returns the metrics (incremental profit by plan, shares of the oracle).
 
@@ -124,7 +151,7 @@ def run_allocation_benchmark(
     oracle = alloc.allocate(sc.true_profit, sc.true_cost, budget=budget)
     model = fit_plan_model(selection, sc.X, sc.treatment, sc.y, control="control", economics=sc.economics,
                            budget_rate=budget / n_test, learners=learners, cv=cv, random_state=seed,
-                           stretch=stretch, top_k=top_k)
+                           stretch=stretch, top_k=top_k, **({} if linear else {"linear_grid": ()}))
     chosen = (model.best_name_ if selection == "qini"
               else "mean of " + ", ".join(f"{c['learner']} x{c['stretch']}" for c in model.chosen_))
     u = model.predict(sc.fresh)[:, [list(model.arms_).index(o) for o in sc.offers]]
@@ -143,6 +170,10 @@ def run_allocation_benchmark(
                 int(rows.size))
 
     plans = {"model": plan.choice, "oracle": oracle.choice, "random": random_choice, "top_propensity": top_choice}
+    if ceiling:  # diagnostic: plan from E[true uplift | features]; never used by the model
+        c_p0, c_u = ceiling_predictions(sc, random_state=seed)
+        plans["ceiling_diagnostic"] = alloc.allocate(*sc.economics(sc.fresh).profit_cost(c_p0, c_u),
+                                                     budget=budget).choice
     table = []
     for name, ch in plans.items():
         profit, cost, k = score(ch)
@@ -157,4 +188,7 @@ def run_allocation_benchmark(
         "vs_random": round(p["model"] / p["random"], 3) if p["random"] > 0 else None,
         "vs_top_propensity": round(p["model"] / p["top_propensity"], 3) if p["top_propensity"] > 0 else None,
         "random_share_of_oracle": round(p["random"] / p["oracle"], 4) if p["oracle"] > 0 else None,
+        "top_propensity_share_of_oracle": round(p["top_propensity"] / p["oracle"], 4) if p["oracle"] > 0 else None,
+        **({"ceiling_share_of_oracle": round(p["ceiling_diagnostic"] / p["oracle"], 4) if p["oracle"] > 0 else None}
+           if ceiling else {}),
     }

@@ -2,12 +2,14 @@
 
 Ranking metrics (Qini, AUUC) ignore what an allocation needs: the size of the uplift next to each offer's
 cost, and the choice between offers. :class:`ProfitUpliftModel` cross-fits every candidate (learner x LightGBM
-settings, two ensembles, and a "stretch" of the predictions around their arm mean, since regularised trees
-shrink uplift towards it), builds the plan on each candidate's out-of-fold predictions under the same budget
-per customer, and scores it with doubly-robust profit estimates (:mod:`growthpilot.decide.policy`). Only the
-experiment's own rows are used. The ``top_k`` best candidates are refit on all rows and their (stretched)
-predictions averaged: the validated profits of close candidates differ by less than their noise, and the
-average of several good plans' models is steadier than the single noisy winner.
+settings, a penalised logistic regression with arm interactions (:class:`~growthpilot.decide.linear_uplift.
+LinearUplift`, low variance where trees are noisy), three ensembles, and a "stretch" of the predictions around
+their arm mean, since regularised models shrink uplift towards it), builds the plan on each candidate's
+out-of-fold predictions under the same budget per customer, and scores it with doubly-robust profit estimates
+(:mod:`growthpilot.decide.policy`). Only the experiment's own rows are used. The ``top_k`` best candidates
+are refit on all rows and their (stretched) predictions averaged: the validated profits of close candidates
+differ by less than their noise, and the average of several good plans' models is steadier than the single
+noisy winner.
 
 >>> model = ProfitUpliftModel().fit(X, arm, y, control="control",            # doctest: +SKIP
 ...                                 economics=lambda X: Economics(margin=..., fixed=...), budget_rate=0.05)
@@ -26,12 +28,16 @@ from sklearn.model_selection import StratifiedKFold
 
 from growthpilot.decide._features import FeatureEncoder
 from growthpilot.decide.allocation import OfferAllocator
+from growthpilot.decide.linear_uplift import LinearUplift
 from growthpilot.decide.policy import Economics, dr_scores, policy_value
 from growthpilot.decide.uplift_learners import LEARNERS, _lgbm, _response
 from growthpilot.decide.uplift_model import DEFAULT_GRID, UpliftModel
 from growthpilot.errors import DataError, NotFittedError
 
-DEFAULT_ENSEMBLES: tuple[tuple[str, ...], ...] = (("s", "t", "x", "dr", "ct"), ("t", "x", "dr"))
+DEFAULT_ENSEMBLES: tuple[tuple[str, ...], ...] = (("s", "t", "x", "dr", "ct"), ("t", "x", "dr"), ("lin", "t", "x", "dr"))
+DEFAULT_LINEAR_GRID: tuple[dict[str, Any], ...] = ({"C": 1.0, "interaction_scale": 1.0},
+                                                   {"C": 1.0, "interaction_scale": 0.3})
+"""Settings of the penalised-regression candidate (``"lin"``, :class:`LinearUplift`); ensembles use the first."""
 
 
 class ProfitUpliftModel:
@@ -40,7 +46,10 @@ class ProfitUpliftModel:
     Parameters
     ----------
     learners, param_grid : as in :class:`~growthpilot.decide.UpliftModel`.
-    ensembles : member lists averaged into extra candidates (kept when all members are in ``learners``).
+    ensembles : member lists averaged into extra candidates (kept when all members are in ``learners``;
+        ``"lin"`` is the linear candidate with the first ``linear_grid`` setting).
+    linear_grid : settings of :class:`~growthpilot.decide.linear_uplift.LinearUplift` tried as candidates
+        (empty: no linear candidate).
     stretch : factors ``a`` tried on ``mean + a * (u - mean)`` per arm (1 = predictions as they are).
     cv : folds for cross-fitting (every row is scored out of fold once).
     top_k : how many of the best candidates (by validated profit) are averaged into the final model.
@@ -54,11 +63,13 @@ class ProfitUpliftModel:
 
     def __init__(self, *, learners: Sequence[str] = ("s", "t", "x", "dr", "ct"),
                  param_grid: Sequence[dict[str, Any]] | None = None,
-                 ensembles: Sequence[Sequence[str]] = DEFAULT_ENSEMBLES, stretch: Sequence[float] = (1.0, 1.5),
+                 ensembles: Sequence[Sequence[str]] = DEFAULT_ENSEMBLES,
+                 linear_grid: Sequence[dict[str, Any]] = DEFAULT_LINEAR_GRID, stretch: Sequence[float] = (1.0, 1.5),
                  cv: int = 2, top_k: int = 5, random_state: int = 0, n_jobs: int = 1) -> None:
         self.learners = tuple(learners)
         self.param_grid = param_grid
         self.ensembles = ensembles
+        self.linear_grid = tuple(linear_grid)
         self.stretch = tuple(stretch)
         self.cv = cv
         self.top_k = top_k
@@ -76,11 +87,13 @@ class ProfitUpliftModel:
         cands = {n: (n,) for n in self.learners}
         for mem in self.ensembles:
             mem = tuple(mem)
-            if len(mem) > 1 and set(mem) <= set(self.learners):
+            if len(mem) > 1 and set(mem) <= set(self.learners) | ({"lin"} if self.linear_grid else set()):
                 cands["ens_" + "_".join(mem)] = mem
         return cands
 
     def _fit_one(self, name: str, params: dict[str, Any], X, t, y, control):
+        if name == "lin":
+            return LinearUplift(**params).fit(X, t, y, control=control)
         return LEARNERS[name](**params, random_state=self.random_state, n_jobs=self.n_jobs).fit(
             X, t, y, control=control)
 
@@ -124,39 +137,56 @@ class ProfitUpliftModel:
         budget = None if budget_rate is None else float(budget_rate) * n
         alloc = OfferAllocator(method="greedy")
         self.cv_results_: list[dict[str, Any]] = []
-        for params in grid:
-            oof = {name: np.zeros((n, m)) for name in self.learners}
+
+        def oof_of(name: str, params: dict[str, Any]) -> np.ndarray:
+            out = np.zeros((n, m))
             for a, b in folds:
-                for name in self.learners:
-                    oof[name][b] = self._fit_one(name, params, X.iloc[a], t[a], y[a], control).predict(X.iloc[b])
+                out[b] = self._fit_one(name, params, X.iloc[a], t[a], y[a], control).predict(X.iloc[b])
+            return out
+
+        def score(cname: str, members: list[tuple[str, str]], oofs: list[np.ndarray]) -> None:
+            u = np.mean(oofs, axis=0)
+            center = u.mean(axis=0)
+            for s in self.stretch:
+                P, C = econ.profit_cost(mu[:, 0], center + s * (u - center))
+                plan = alloc.allocate(P, C, budget=budget)
+                self.cv_results_.append({"learner": cname, "params": members[-1][1], "stretch": s,
+                                         "score": policy_value(plan.choice, drp), "_members": members,
+                                         "_center": center})
+
+        lin_grid = [json.dumps(dict(p), sort_keys=True) for p in self.linear_grid]
+        lin_oof = {pj: oof_of("lin", json.loads(pj)) for pj in lin_grid}
+        for pj in lin_grid:
+            score("lin", [("lin", pj)], [lin_oof[pj]])
+        for params in grid:
+            pj = json.dumps(params, sort_keys=True)
+            oof = {name: oof_of(name, params) for name in self.learners}
+            if lin_grid:
+                oof["lin"] = lin_oof[lin_grid[0]]
             for cname, mem in cands.items():
-                u = np.mean([oof[k] for k in mem], axis=0)
-                center = u.mean(axis=0)
-                for s in self.stretch:
-                    P, C = econ.profit_cost(mu[:, 0], center + s * (u - center))
-                    plan = alloc.allocate(P, C, budget=budget)
-                    self.cv_results_.append({"learner": cname, "params": json.dumps(params, sort_keys=True),
-                                             "stretch": s, "score": policy_value(plan.choice, drp),
-                                             "_center": center})
+                if all(k in oof for k in mem):
+                    score(cname, [(k, lin_grid[0] if k == "lin" else pj) for k in mem], [oof[k] for k in mem])
         ranked = sorted(self.cv_results_, key=lambda r: r["score"], reverse=True)
         best = ranked[0]
         self.best_name_, self.best_stretch_, self.best_score_ = best["learner"], best["stretch"], best["score"]
         self.best_params_ = json.loads(best["params"])
+        gbm_best = next((json.loads(r["params"]) for r in ranked if r["_members"][-1][0] != "lin"), dict(grid[0]))
         fitted: dict[tuple[str, str], Any] = {}  # each (learner, settings) refit once, shared by ensembles
         self.chosen_ = []
         for r in ranked[: int(self.top_k)]:
-            for k in cands[r["learner"]]:
-                if (k, r["params"]) not in fitted:
-                    fitted[(k, r["params"])] = self._fit_one(k, json.loads(r["params"]), X, t, y, control)
+            for k, pj in r["_members"]:
+                if (k, pj) not in fitted:
+                    fitted[(k, pj)] = self._fit_one(k, json.loads(pj), X, t, y, control)
             self.chosen_.append({"learner": r["learner"], "params": r["params"], "stretch": r["stretch"],
                                  "score": r["score"], "center": r["_center"],
-                                 "models": [fitted[(k, r["params"])] for k in cands[r["learner"]]]})
+                                 "models": [fitted[km] for km in r["_members"]]})
         for r in self.cv_results_:
             r.pop("_center", None)
+            r.pop("_members", None)
         self.arms_, self.control_, self.binary_ = arms, control, binary
         self.encoder_ = enc
         ctrl = t == control
-        self.baseline_ = _lgbm(binary, dict(self.best_params_), self.random_state, self.n_jobs).fit(
+        self.baseline_ = _lgbm(binary, gbm_best, self.random_state, self.n_jobs).fit(
             Xn[ctrl], y[ctrl])
         return self
 
