@@ -173,7 +173,8 @@ def backtest_frame(df: pd.DataFrame, *, freq: str, h: int, windows: int = 3, n_v
     models = check_models(models)
     season = season_length(freq)
     if log_variants:
-        before = df[df.groupby("unique_id").cumcount(ascending=False) >= windows * h]
+        ordered = df.sort_values(["unique_id", "ds"], kind="stable")
+        before = ordered[ordered.groupby("unique_id").cumcount(ascending=False) >= windows * h]
         models = with_log_variants(before, models, season)
     n_val = feasible_validation(df, h=h, windows=windows, n_val=n_val, season=season)
     cv = cross_validate(df, freq=freq, h=h, n_windows=windows + n_val, season=season, models=models,
