@@ -121,7 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     out.print(table)
     summary = Table(title="fit summary")
     keys = ["mape_oot", "mape_in_sample", "fit_seconds", "divergences", "max_rhat", "lift_tests", "roi_mape",
-            "roi_max_abs_err", "roi_coverage_90", "roi_within_20pct", "roi_rank_spearman"]
+            "roi_max_abs_err", "roi_coverage_90", "roi_within_20pct", "roi_rank_spearman", "lift_mean_z",
+            "lift_share_abs_z_over_2"]
     summary.add_column("metric")
     for name in res.metrics:
         summary.add_column(name)
@@ -130,6 +131,15 @@ def main(argv: list[str] | None = None) -> int:
             summary.add_row(k, *[f"{m[k]:.3f}" if isinstance(m.get(k), float) else str(m.get(k, ""))
                                  for m in res.metrics.values()])
     out.print(summary)
+    if res.lift_check is not None and len(res.lift_check):
+        check = Table(title="lift tests: measured vs the calibrated model's replay (z = (measured - modelled) / se)")
+        for col in ["channel", "start", "weeks", "delta_spend", "lift", "se", "modelled [90 %]", "z"]:
+            check.add_column(col)
+        for r in res.lift_check.itertuples():
+            check.add_row(r.channel, str(r.start_date), str(r.weeks), f"{r.delta_spend:,.0f}", f"{r.lift:,.0f}",
+                          f"{r.lift_se:,.0f}", f"{r.modelled:,.0f} [{r.modelled_low:,.0f}, {r.modelled_high:,.0f}]",
+                          f"{r.z:+.2f}")
+        out.print(check)
     if a.predictions_out and res.predictions is not None:
         res.predictions.to_csv(a.predictions_out, index=False)
     js = final_metrics(res)

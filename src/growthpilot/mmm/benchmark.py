@@ -23,11 +23,12 @@ from growthpilot.mmm.summary import mape, roi_table
 
 @dataclass
 class BenchmarkResult:
-    """Per-variant ROI tables, predictions and the metrics of the last (chosen) variant."""
+    """Per-variant ROI tables, predictions, metrics, and the calibrated fit's lift-test check."""
 
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     predictions: pd.DataFrame | None = None
     metrics: dict[str, Any] = field(default_factory=dict)
+    lift_check: pd.DataFrame | None = None
 
 
 def score_against_truth(table: pd.DataFrame, truth: pd.DataFrame) -> dict[str, float]:
@@ -84,6 +85,11 @@ def run_benchmark(
             "variant": name, "calibrated": lifts is not None, "mape_oot": oot, "mape_in_sample": in_fit,
             "holdout_weeks": holdout_weeks, "fit_seconds": model.fit_seconds_, **model.diagnostics_,
         }
+        if lifts is not None:
+            out.lift_check = model.lift_check()
+            if len(out.lift_check):
+                z = out.lift_check["z"].to_numpy(float)
+                metrics.update({"lift_mean_z": float(z.mean()), "lift_share_abs_z_over_2": float((abs(z) > 2).mean())})
         if truth is not None:
             metrics.update(score_against_truth(table, truth))
             table = table.merge(truth[["channel", "true_roi"]], on="channel", how="left")

@@ -126,6 +126,7 @@ class MarketingMixModel:
         self.control_mean_ = ctrl.mean().to_numpy(float)
         sd = ctrl.std(ddof=0).to_numpy(float)
         self.control_std_ = np.where(sd > 0, sd, 1.0)
+        self.lift_paths_ = None
         self.lift_tests_ = normalize_lift_tests(lift_tests, spend_cols=self.spend_cols_, data=df,
                                                 date_col=date_col) if lift_tests is not None else LiftTests(
             pd.DataFrame(columns=["channel", "x", "delta_x", "delta_y", "sigma", "source", *WINDOW]))
@@ -178,9 +179,40 @@ class MarketingMixModel:
         if self.lift_likelihood == "path" and windowed.any():
             paths = build_lift_paths(tests[windowed], self.spend_, self.spend_cols_, l_max=self.l_max)
             add_path_lift_likelihood(mmm, paths, adstock=self.adstock, saturation=self.saturation)
+            self.lift_paths_ = (tests[windowed].reset_index(drop=True), paths)
             tests = tests[~windowed]
         if len(tests):
             mmm.add_lift_test_measurements(tests[["channel", "x", "delta_x", "delta_y", "sigma"]].reset_index(drop=True))
+
+    def lift_check(self, interval: float = 0.9) -> pd.DataFrame:
+        """Each replayed lift test beside the fitted model's own replay of it (posterior check).
+
+        Columns: ``channel``, ``start_date``, ``weeks``, ``delta_spend``, ``lift`` (measured), ``lift_se``,
+        ``modelled`` (posterior mean) with ``modelled_low``/``modelled_high`` and ``z`` = (measured -
+        modelled) / se. Tests the model cannot reconcile with the weekly data show |z| > 2; many tests
+        of one sign point at tension between the experiments and the time series. Empty without
+        windowed tests (or with ``lift_likelihood="steady"``).
+        """
+        self._check()
+        cols = ["channel", "start_date", "weeks", "delta_spend", "lift", "lift_se", "modelled",
+                "modelled_low", "modelled_high", "z"]
+        if getattr(self, "lift_paths_", None) is None:
+            return pd.DataFrame(columns=cols)
+        from growthpilot.mmm.calibration import replay_lifts
+
+        tests, paths = self.lift_paths_
+        draws = replay_lifts(paths, self.posterior_)  # (S, N)
+        q = (1 - interval) / 2
+        out = pd.DataFrame({
+            "channel": tests["channel"].to_numpy(),
+            "start_date": [self.dates_[int(i)].date() for i in tests["start_idx"]],
+            "weeks": tests["weeks"].astype(int).to_numpy(),
+            "delta_spend": tests["delta_x"].to_numpy(float) * tests["weeks"].to_numpy(float),
+            "lift": paths.lift, "lift_se": paths.se, "modelled": draws.mean(0),
+            "modelled_low": np.quantile(draws, q, axis=0), "modelled_high": np.quantile(draws, 1 - q, axis=0),
+        })
+        out["z"] = (out["lift"] - out["modelled"]) / out["lift_se"]
+        return out[cols]
 
     def _priors(self) -> dict:
         """PyMC-Marketing priors: the transformations' defaults, overridden by ``model_config``."""
