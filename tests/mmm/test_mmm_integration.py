@@ -72,20 +72,23 @@ def test_cli_mmm_writes_results_and_report(workspace, sim):
 
     from growthpilot.cli import app
 
-    weekly, _, _ = sim
+    weekly, _, lifts = sim
+    lift_csv = workspace.root / "lifts.csv"
+    lifts[["channel", "start_date", "end_date", "delta_spend", "lift", "lift_se"]].to_csv(lift_csv, index=False)
     wh = workspace.warehouse
     wh.write("channel_spend", mmm_to_channel_spend(weekly), mode="replace")
     orders = pd.DataFrame({"order_id": [f"o{i}" for i in range(len(weekly))], "line_no": 1,
                            "ts": pd.to_datetime(weekly["date"]), "amount": weekly["revenue"]})
     wh.write("orders", orders, mode="replace")
     res = CliRunner().invoke(app, ["mmm", "--workspace", str(workspace.root), "--draws", "60", "--tune", "60", "--chains", "1",
-                                   "--bounds", "tv=0.8:1.2", "--json"])
+                                   "--bounds", "tv=0.8:1.2", "--lift-tests", str(lift_csv), "--json"])
     assert res.exit_code == 0, res.output
     out = wh.read(wh.table("mmm_results"))
     assert set(out["channel"]) == {"tv", "search"} and out["run_id"].nunique() == 1
     assert (out["roi_low"] <= out["roi_high"]).all()
     reports = list(workspace.reports_dir.glob("mmm-*.html"))
     assert reports and "<svg" in reports[0].read_text()
+    assert "Lift tests: measured" in reports[0].read_text()
 
 
 def test_example_data_from_pymc_marketing(data_dir):

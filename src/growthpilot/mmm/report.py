@@ -110,8 +110,9 @@ def _cell(v: object) -> str:
 
 
 def write_report(path: str | Path, *, title: str, roi: pd.DataFrame, contrib: pd.DataFrame, curves: pd.DataFrame,
-                 fit: pd.DataFrame, actual: np.ndarray, plan: BudgetPlan | None, notes: list[str]) -> Path:
-    """Write the HTML report and return its path."""
+                 fit: pd.DataFrame, actual: np.ndarray, plan: BudgetPlan | None, notes: list[str],
+                 lift_check: pd.DataFrame | None = None) -> Path:
+    """Write the HTML report and return its path (``lift_check``: :meth:`MarketingMixModel.lift_check`)."""
     channels = list(roi["channel"])
     legend = " ".join(f'<span style="color:{PALETTE[j % len(PALETTE)]}">&#9632; {html.escape(c)}</span>'
                       for j, c in enumerate(channels))
@@ -126,6 +127,11 @@ def write_report(path: str | Path, *, title: str, roi: pd.DataFrame, contrib: pd
             f"[{_num(s['gain_low'])}, {_num(s['gain_high'])}], probability of a gain {s['prob_gain']:.0%}.</p>"
             + _table(plan.allocation[["channel", "current", "recommended", "lower", "upper", "change_pct",
                                       "recommended_response"]]))
+    check_html = ""
+    if lift_check is not None and len(lift_check):
+        check_html = ("<h2>Lift tests: measured and as the calibrated model replays them</h2><p>z = (measured - "
+                      "modelled) / standard error; |z| &gt; 2 marks a test the weekly data disagree with.</p>"
+                      + _table(lift_check))
     body = f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>body{{font-family:system-ui,sans-serif;margin:24px;color:#222}}table{{border-collapse:collapse;margin:8px 0}}
 td,th{{border:1px solid #ccc;padding:3px 8px;text-align:right}}th{{background:#f3f3f3}}</style></head><body>
@@ -135,6 +141,7 @@ td,th{{border:1px solid #ccc;padding:3px 8px;text-align:right}}th{{background:#f
 <h2>Media contribution per week</h2><p>{legend}</p>{contribution_chart(contrib, channels)}
 <h2>Response curves (long-run weekly response to weekly spend; dot = current)</h2><div>{curves_svg}</div>
 {plan_html}
+{check_html}
 <h2>Fit: actual (black) and model (blue, 90 % band)</h2>{fit_chart(fit, actual)}
 </body></html>"""
     path = Path(path)

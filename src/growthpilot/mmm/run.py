@@ -99,7 +99,7 @@ def run_mmm(
                  f"{model.diagnostics_['max_rhat']:.3f}, fit {model.fit_seconds_:.0f} s"]
         report = write_report(ws.reports_dir / f"{run.run_id}.html", title="Marketing-mix model",
                               roi=roi, contrib=contrib, curves=curves, fit=fit, actual=model.y_, plan=plan,
-                              notes=notes)
+                              notes=notes, lift_check=model.lift_check())
         run.metrics.update({"channels": len(spend_cols), "weeks": len(dates), "fit_seconds": model.fit_seconds_,
                             **model.diagnostics_, **plan.summary(), "report": str(report)})
     return MMMRun(run.run_id, results, plan, report, model)
