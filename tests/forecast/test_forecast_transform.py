@@ -81,3 +81,15 @@ def test_forecaster_with_log_variants_predicts_positive_intervals():
     assert len(pred) == 6 and (pred["lo_90"] > 0).all()
     assert (pred["lo_90"] <= pred["y_hat"]).all() and (pred["y_hat"] <= pred["hi_90"]).all()
     assert pred["y_hat"].iloc[0] > df["y"].iloc[-12:].mean()  # the growth goes on
+
+
+def test_evaluate_log_decision_ignores_row_order():
+    """Whether log variants join is read off the data before the evaluated windows, in time order."""
+    from growthpilot.forecast import evaluate
+
+    df = pd.concat([_series("mult"), _series("mult", seed=1).assign(unique_id="mult2")], ignore_index=True)
+    models = ("SeasonalNaive", "AutoETS")
+    a = evaluate(df, freq="MS", h=6, windows=2, models=models)
+    b = evaluate(df.sample(frac=1.0, random_state=0), freq="MS", h=6, windows=2, models=models)
+    assert "logAutoETS" in set(a.table["model"])
+    pd.testing.assert_frame_equal(a.table.drop(columns="seconds"), b.table.drop(columns="seconds"))
