@@ -160,3 +160,20 @@ def test_hybrid_tries_the_session_gram_for_item_ease_on_timed_data(groups):
     assert any("session_tau" in v["params"] for v in timed.validation_ if v["family"] == "ease")
     untimed = HybridRecommender().fit(groups)
     assert not any("session_tau" in (v["params"] or {}) for v in untimed.validation_)
+
+
+def test_per_user_ndcg_averages_to_the_mean(groups):
+    enc = encode(groups, user_col="customer_id", item_col="product_id")
+    inner, rows, truth = holdout(enc, ratio=0.25, seed=1)
+    scores = np.random.default_rng(0).random(enc.matrix.shape).astype(np.float32)
+    per = ndcg_from_scores(scores, rows, inner.seen, truth, k=5, per_user=True)
+    assert per.shape == (len(rows),) and np.all((per >= 0) & (per <= 1))
+    assert per.mean() == pytest.approx(ndcg_from_scores(scores, rows, inner.seen, truth, k=5))
+
+
+def test_guarded_refinement_keeps_the_best_unless_the_gain_clears_the_noise():
+    model = HybridRecommender(refine_z=1.0)
+    old = np.array([0.5, 0.5, 0.5, 0.5])
+    assert not model._clears_noise(old + np.array([0.2, -0.2, 0.1, 0.0]), old)  # mean .025, SE .08
+    assert model._clears_noise(old + 0.1, old)  # a consistent gain has no noise
+    assert HybridRecommender(refine_z=0.0)._clears_noise(old + np.array([0.2, -0.2, 0.1, 0.0]), old)

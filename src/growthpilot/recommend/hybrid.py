@@ -9,7 +9,8 @@ Fit runs in three steps, all on the training data only:
    item-kNN, popularity, content) is fit on the rest with a small hyperparameter grid, refined
    geometrically towards the better neighbour of the best point; the best setting per family is
    kept (EASE's l2 grid is relative to the data's density; EASE also tries re-weighted Gram
-   matrices at its best l2 and, item EASE on data with times, the session Gram);
+   matrices at its best l2 and, item EASE on data with times, the session Gram; l2 refined again
+   for a winning Gram only moves if the paired per-customer gain clears the noise);
 3. greedy forward blending of per-customer standardised scores: start from the best model, add
    another with weight from ``weight_grid`` while validation nDCG@k improves, then re-tune each
    added weight once.
@@ -89,6 +90,9 @@ class HybridRecommender(BaseRecommender):
         :data:`AUTO_TWO_FOLDS_MAX_CELLS` customers x items (less selection noise), else 1 (fit time).
     min_gain : a component joins the blend only if it raises validation nDCG by this relative
         amount (guards against fitting validation noise).
+    refine_z : a second l2 refinement (after a re-weighted Gram wins) replaces the current l2 only if
+        its paired per-customer validation gain exceeds this many standard errors (near the optimum
+        the differences are mostly validation noise).
     weight_grid : blend weights tried for each added component (the first has weight 1).
     max_components : at most this many models in the blend.
     seed : validation split seed.
@@ -108,7 +112,7 @@ class HybridRecommender(BaseRecommender):
 
     def __init__(self, *, grid: Mapping[str, list[dict[str, Any]]] | None = None, k: int = 10,
                  val_ratio: float = 0.1, val_user_share: float = 0.5, n_folds: int | str = "auto",
-                 min_gain: float = 0.005,
+                 min_gain: float = 0.005, refine_z: float = 1.0,
                  weight_grid: tuple[float, ...] = (0.15, 0.3, 0.6, 1.0),
                  max_components: int = 4, seed: int = 42, half_life_days: float | None = None,
                  time_budget_s: float | None = None) -> None:
@@ -118,6 +122,7 @@ class HybridRecommender(BaseRecommender):
         self.val_user_share = val_user_share
         self.n_folds = n_folds
         self.min_gain = min_gain
+        self.refine_z = refine_z
         self.weight_grid = weight_grid
         self.max_components = max_components
         self.seed = seed
@@ -151,7 +156,8 @@ class HybridRecommender(BaseRecommender):
         weights_f = np.array([len(rows) for _, rows, _ in folds], dtype=float)
         weights_f /= max(weights_f.sum(), 1.0)
         started = time.perf_counter()
-        best: dict[str, tuple[float, dict[str, Any], list[np.ndarray] | None]] = {}
+        # family -> (nDCG, params, validation scores per fold, per-customer nDCG)
+        best: dict[str, tuple[float, dict[str, Any], list[np.ndarray] | None, np.ndarray]] = {}
         self.validation_: list[dict[str, Any]] = []
         self.timings_: dict[str, float] = {}
 
@@ -159,11 +165,11 @@ class HybridRecommender(BaseRecommender):
         bases = [{"rank_hint": max(ranks, default=0)} for _ in folds]
         grams: list[dict] = [{} for _ in folds]  # EASE Gram matrices per fold, shared by the l2 trials
 
-        def trial(family: str, params: dict[str, Any]) -> float:
+        def trial(family: str, params: dict[str, Any], guarded: bool = False) -> float:
             t0 = time.perf_counter()
-            scores, nd = [], 0.0
+            scores, per = [], []
             try:
-                for f, ((inner, rows, truth), wf) in enumerate(zip(folds, weights_f, strict=True)):
+                for f, (inner, rows, truth) in enumerate(folds):
                     model: Any = self._make(family, params)
                     if family == "lowrank":  # one decomposition per fold serves every rank tried
                         model.shared_basis = bases[f]
@@ -171,14 +177,16 @@ class HybridRecommender(BaseRecommender):
                         model.shared_gram = grams[f]
                     model = model.fit_encoded(inner, item_text=item_text)
                     scores.append(model.score(inner.user_ids[rows]))
-                    nd += wf * ndcg_from_scores(scores[-1], rows, inner.seen, truth, self.k)
+                    per.append(ndcg_from_scores(scores[-1], rows, inner.seen, truth, self.k, per_user=True))
             except (ValueError, MemoryError) as exc:  # e.g. UserEASE over its customer limit
                 self.validation_.append({"family": family, "params": params, "ndcg": None, "error": str(exc)})
                 return -1.0
             self.timings_[family] = self.timings_.get(family, 0.0) + time.perf_counter() - t0
+            pu = np.concatenate(per)  # the mean over all folds' customers = the fold-size-weighted mean
+            nd = float(pu.mean()) if len(pu) else 0.0
             self.validation_.append({"family": family, "params": params, "ndcg": nd})
-            if family not in best or nd > best[family][0]:
-                best[family] = (nd, params, scores)
+            if family not in best or (self._clears_noise(pu, best[family][3]) if guarded else nd > best[family][0]):
+                best[family] = (nd, params, scores, pu)
             return nd
 
         inner0 = folds[0][0].matrix
@@ -251,11 +259,20 @@ class HybridRecommender(BaseRecommender):
             for tau in SESSION_TAUS:
                 trial(family, {**at, "session_tau": tau})
         if {k: v for k, v in best[family][1].items() if k != "l2_rel"} != base:
-            self._refine(family, "l2", best, trial)
+            self._refine(family, "l2", best, trial, guarded=True)
 
-    def _refine(self, family, key, best, trial) -> None:
+    def _clears_noise(self, new: np.ndarray, old: np.ndarray) -> bool:
+        """Whether per-customer validation nDCG ``new`` beats ``old`` (same customers) by more than
+        ``refine_z`` standard errors of the paired mean difference."""
+        d = new - old
+        if len(d) < 2:
+            return bool(d.sum() > 0)
+        return bool(d.mean() > max(self.refine_z * d.std(ddof=1) / np.sqrt(len(d)), 0.0))
+
+    def _refine(self, family, key, best, trial, *, guarded: bool = False) -> None:
         """Trials halfway (geometrically) between the best value of ``key`` and its neighbours among the
-        values tried: only towards the better neighbour when both were scored with the same other settings."""
+        values tried: only towards the better neighbour when both were scored with the same other settings
+        (``guarded``: a trial replaces the best only if its gain clears the noise)."""
         params = {k: v for k, v in best[family][1].items() if k != "l2_rel"}
         same = {k: v for k, v in params.items() if k != key}
         scored: dict[Any, float] = {}
@@ -277,7 +294,7 @@ class HybridRecommender(BaseRecommender):
             mid = float(np.sqrt(b * other))
             mid = int(round(mid)) if isinstance(b, int) else round(mid, 3)
             if mid not in scored:
-                trial(family, {**params, key: mid})
+                trial(family, {**params, key: mid}, guarded=guarded)
 
     def _scores(self, rows: np.ndarray) -> np.ndarray:
         ids = self.user_ids_[rows]

@@ -80,8 +80,9 @@ def holdout_folds(enc: Encoded, *, ratio: float = 0.25, user_share: float = 0.5,
 
 
 def ndcg_from_scores(scores: np.ndarray, rows: np.ndarray, seen: sp.csr_matrix, truth: sp.csr_matrix,
-                     k: int = 10) -> float:
-    """Mean nDCG@k (binary gains, MS definition) of dense ``scores`` for ``rows``, seen items masked.
+                     k: int = 10, per_user: bool = False) -> float | np.ndarray:
+    """Mean nDCG@k (binary gains, MS definition) of dense ``scores`` for ``rows``, seen items masked
+    (``per_user``: the nDCG of each row instead, 0 for rows without held-out items).
 
     Only the k largest scores per row are found (a value partition, no sort); a held-out item
     among them gains 1/ln(1 + rank), tied items the expected gain under random tie-breaking.
@@ -110,6 +111,8 @@ def ndcg_from_scores(scores: np.ndarray, rows: np.ndarray, seen: sp.csr_matrix, 
     s[r, c] = kept
     ideal = cum[np.minimum(n_rel, k)]
     ok = n_rel > 0
+    if per_user:
+        return np.where(ok, dcg / np.where(ok, ideal, 1.0), 0.0)
     return float((dcg[ok] / ideal[ok]).sum() / max(len(rows), 1))
 
 
