@@ -177,3 +177,14 @@ def test_guarded_refinement_keeps_the_best_unless_the_gain_clears_the_noise():
     assert not model._clears_noise(old + np.array([0.2, -0.2, 0.1, 0.0]), old)  # mean .025, SE .08
     assert model._clears_noise(old + 0.1, old)  # a consistent gain has no noise
     assert HybridRecommender(refine_z=0.0)._clears_noise(old + np.array([0.2, -0.2, 0.1, 0.0]), old)
+
+
+def test_families_far_behind_the_leader_are_not_refined(groups):
+    grid = {"lowrank": [{"rank": 2}, {"rank": 8}], "popularity": [{}]}
+    refined = HybridRecommender(grid=grid, refine_within=0.0).fit(groups)
+    assert len([v for v in refined.validation_ if v["family"] == "lowrank"]) == 3
+    # above 1 no family, not even the leader itself, clears the bar: the grid points only
+    plain = HybridRecommender(grid=grid, refine_within=1.01).fit(groups)
+    assert len([v for v in plain.validation_ if v["family"] == "lowrank"]) == 2
+    leader = max(v["ndcg"] for v in plain.validation_ if v["ndcg"] is not None)
+    assert plain.blend_ndcg_ >= leader - 1e-9

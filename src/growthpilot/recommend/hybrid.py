@@ -99,6 +99,9 @@ class HybridRecommender(BaseRecommender):
     half_life_days : recency weighting passed to every component.
     time_budget_s : once validation has used this many seconds, families not yet tried are
         skipped (the grid is ordered by expected value); None = no limit.
+    refine_within : a family's best grid point is refined only when its validation nDCG is at least
+        this share of the best family's so far (a family far behind gains nothing from a finer grid
+        and costs fits; 0 = always refine).
 
     Fitted attributes
     -----------------
@@ -115,7 +118,7 @@ class HybridRecommender(BaseRecommender):
                  min_gain: float = 0.005, refine_z: float = 1.0,
                  weight_grid: tuple[float, ...] = (0.15, 0.3, 0.6, 1.0),
                  max_components: int = 4, seed: int = 42, half_life_days: float | None = None,
-                 time_budget_s: float | None = None) -> None:
+                 time_budget_s: float | None = None, refine_within: float = 0.85) -> None:
         self.grid = grid
         self.k = k
         self.val_ratio = val_ratio
@@ -128,6 +131,7 @@ class HybridRecommender(BaseRecommender):
         self.seed = seed
         self.half_life_days = half_life_days
         self.time_budget_s = time_budget_s
+        self.refine_within = refine_within
 
     def _make(self, family: str, params: Mapping[str, Any]) -> BaseRecommender:
         kwargs = dict(params)
@@ -201,7 +205,9 @@ class HybridRecommender(BaseRecommender):
                 continue
             for params in options:
                 trial(family, dict(params))
-            if family in REFINE and family in best and len(options) > 1:
+            leader = max(v[0] for v in best.values()) if best else 0.0
+            if (family in REFINE and family in best and len(options) > 1
+                    and best[family][0] >= self.refine_within * leader):
                 self._refine(family, REFINE[family], best, trial)
                 if family in L2_FAMILIES and self.grid is None:
                     self._try_variants(family, best, trial, timed=timed)
