@@ -54,10 +54,8 @@ def family_choice(frame: pd.DataFrame, scales: pd.DataFrame, cands: dict[str, tu
     keep = "plain"
     if plain in cands and twin in cands:
         w = window_scores(frame, scales, [plain, twin])
-        if len(w):
-            ratio = np.log(w[twin].clip(lower=1e-12) / w[plain].clip(lower=1e-12))
-            if (ratio < 0).mean() >= min_win_share - 1e-9 and ratio.mean() < 0:
-                keep = "log"
+        if len(w) and beats_consistently(log_ratios(w, plain)[twin], min_win_share):
+            keep = "log"
     drop = "log" if keep == "plain" else "plain"
     return {n: m for n, m in cands.items() if family(m) != drop}
 
@@ -97,6 +95,17 @@ def window_scores(frame: pd.DataFrame, scales: pd.DataFrame, names: Sequence[str
     return table.groupby(level="cutoff").mean()
 
 
+def log_ratios(by_window: pd.DataFrame, reference: str) -> pd.DataFrame:
+    """Log of each candidate's per-window MASE over the ``reference`` candidate's (below 0: better)."""
+    tiny = 1e-12
+    return np.log(by_window.clip(lower=tiny).div(by_window[reference].clip(lower=tiny), axis=0))
+
+
+def beats_consistently(ratio: pd.Series, min_win_share: float) -> bool:
+    """Better in at least ``min_win_share`` of the windows and on the geometric mean (log ratios < 0)."""
+    return bool((ratio < 0).mean() >= min_win_share - 1e-9 and ratio.mean() < 0)
+
+
 def anchored_choice(frame: pd.DataFrame, scales: pd.DataFrame, cands: dict[str, tuple[str, ...]], *,
                     min_win_share: float = 2 / 3) -> str:
     """Keep the anchor (AutoETS) unless a challenger beats it consistently across validation windows.
@@ -114,11 +123,10 @@ def anchored_choice(frame: pd.DataFrame, scales: pd.DataFrame, cands: dict[str, 
     by_window = window_scores(frame, scales, list(cands))
     if by_window.empty or anchor not in by_window:
         return fallback_candidate(cands)
-    tiny = 1e-12
-    ratio = np.log(by_window.clip(lower=tiny).div(by_window[anchor].clip(lower=tiny), axis=0))
+    ratio = log_ratios(by_window, anchor)
     n_w = len(ratio)
-    gain, wins = ratio.mean(), (ratio < 0).mean()
-    ok = [n for n in ratio.columns if n != anchor and wins[n] >= min_win_share - 1e-9 and gain[n] < 0]
+    gain = ratio.mean()
+    ok = [n for n in ratio.columns if n != anchor and beats_consistently(ratio[n], min_win_share)]
     if not ok:
         return anchor
     best = min(ok, key=lambda n: gain[n])

@@ -134,8 +134,7 @@ class HybridRecommender(BaseRecommender):
         self.refine_within = refine_within
 
     def _make(self, family: str, params: Mapping[str, Any]) -> BaseRecommender:
-        kwargs = dict(params)
-        kwargs.pop("l2_rel", None)
+        kwargs = _settings(params)
         if family != "sar" and "half_life_days" not in kwargs:
             kwargs["half_life_days"] = self.half_life_days
         return MODELS[family](**kwargs)
@@ -218,7 +217,7 @@ class HybridRecommender(BaseRecommender):
         self.blend_ndcg_ = score
         self.components_ = []
         for family, w in chosen:
-            params = {key: v for key, v in best[family][1].items() if key != "l2_rel"}
+            params = _settings(best[family][1])
             model = self._make(family, params).fit_encoded(enc, item_text=item_text)
             self.components_.append((family, params, w, model))
 
@@ -257,14 +256,14 @@ class HybridRecommender(BaseRecommender):
     def _try_variants(self, family, best, trial, *, timed: bool = False) -> None:
         """EASE Gram re-weightings (:data:`GRAM_VARIANTS`) at the best l2, then (item EASE on timed data)
         the session Gram (:data:`SESSION_TAUS`); l2 refined again if a variant wins."""
-        base = {k: v for k, v in best[family][1].items() if k != "l2_rel"}
+        base = _settings(best[family][1])
         for variant in GRAM_VARIANTS[family]:
             trial(family, {**base, **variant})
         if family == "ease" and timed:
-            at = {k: v for k, v in best[family][1].items() if k != "l2_rel"}
+            at = _settings(best[family][1])
             for tau in SESSION_TAUS:
                 trial(family, {**at, "session_tau": tau})
-        if {k: v for k, v in best[family][1].items() if k != "l2_rel"} != base:
+        if _settings(best[family][1]) != base:
             self._refine(family, "l2", best, trial, guarded=True)
 
     def _clears_noise(self, new: np.ndarray, old: np.ndarray) -> bool:
@@ -279,7 +278,7 @@ class HybridRecommender(BaseRecommender):
         """Trials halfway (geometrically) between the best value of ``key`` and its neighbours among the
         values tried: only towards the better neighbour when both were scored with the same other settings
         (``guarded``: a trial replaces the best only if its gain clears the noise)."""
-        params = {k: v for k, v in best[family][1].items() if k != "l2_rel"}
+        params = _settings(best[family][1])
         same = {k: v for k, v in params.items() if k != key}
         scored: dict[Any, float] = {}
         values = set()
@@ -288,7 +287,7 @@ class HybridRecommender(BaseRecommender):
             if v["family"] != family or v.get("ndcg") is None or key not in p:
                 continue
             values.add(p[key])
-            if {k: x for k, x in p.items() if k not in (key, "l2_rel")} == same:
+            if {k: x for k, x in _settings(p).items() if k != key} == same:
                 scored[p[key]] = max(v["ndcg"], scored.get(p[key], -1.0))
         tried = sorted(values)
         b = params[key]
@@ -320,3 +319,8 @@ class HybridRecommender(BaseRecommender):
         """One line: the blend, e.g. ``ease(l2=612)x1 + user_ease(l2=980)x0.3``."""
         return " + ".join(f"{f}({', '.join(f'{k}={v:g}' if isinstance(v, float) else f'{k}={v}' for k, v in p.items())})"
                           f"x{w:g}" for f, p, w, _ in self.components_)
+
+
+def _settings(params: Mapping[str, Any]) -> dict[str, Any]:
+    """A candidate's settings without the grid's relative ``l2_rel`` (resolved into ``l2`` per data)."""
+    return {k: v for k, v in params.items() if k != "l2_rel"}

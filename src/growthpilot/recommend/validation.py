@@ -95,8 +95,9 @@ def ndcg_from_scores(scores: np.ndarray, rows: np.ndarray, seen: sp.csr_matrix, 
     k_eff = min(k, n)
     top = np.partition(s, n - k_eff, axis=1)[:, n - k_eff:]
     thr = top.min(axis=1)
-    rel = truth[rows].tocoo()
-    n_rel = np.diff(truth[rows].indptr)
+    rel_rows = truth[rows]
+    rel = rel_rows.tocoo()
+    n_rel = np.diff(rel_rows.indptr)
     v = s[rel.row, rel.col]
     tr = thr[rel.row]
     disc = 1.0 / np.log(np.arange(2, k + 2))
