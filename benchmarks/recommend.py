@@ -42,7 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sep", default=None, help="field separator (default: by extension; '\\t' for tab)")
     ap.add_argument("--user-col", default="customer_id")
     ap.add_argument("--item-col", default="product_id")
-    ap.add_argument("--rating-col", default=None)
+    ap.add_argument("--rating-col", default=None,
+                    help="ratings: given to the models as interaction strengths (every test row stays relevant)")
     ap.add_argument("--time-col", default=None)
     ap.add_argument("--protocol", choices=("ms", "time"), default="ms")
     ap.add_argument("--k", type=int, default=10)

@@ -67,3 +67,17 @@ def test_script_time_protocol(tmp_path, capsys):
     assert rc == 0
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert summary["protocol"] == "time" and "popularity_recent" in summary["models"]
+
+
+def test_evaluate_model_passes_the_ratings_as_strengths():
+    from growthpilot.recommend import EASE
+    from growthpilot.recommend.evaluate import evaluate_model
+
+    df = make_groups(n_users=40, n_items=30, per_user=10)
+    split = prepare(df, protocol="ms", user_col="customer_id", item_col="product_id", rating_col="rating",
+                    time_col=None, rating_threshold=None)
+    kw = dict(user_col="customer_id", item_col="product_id")
+    _, _, rated = evaluate_model(lambda: EASE(l2=5.0, rating_exponent=0.5), split, rating_col="rating", **kw)
+    _, _, plain = evaluate_model(lambda: EASE(l2=5.0, rating_exponent=0.5), split, **kw)
+    assert len(set(rated.user_matrix_.data.round(6))) > 1  # sqrt(rating / mean rating)
+    assert set(plain.user_matrix_.data) == {1.0}  # without ratings every strength is 1

@@ -175,3 +175,34 @@ def test_session_ease_uses_times_only_when_given(groups):
     assert not np.allclose(plain, timed)
     ids, _ = EASE(l2=5.0, session_tau=86400.0).fit(groups, time_col="ts").recommend(["u0", "u45"], k=5)
     assert all(int(i[1:]) < 20 for i in ids[0]) and all(int(i[1:]) >= 20 for i in ids[1])
+
+
+def test_strength_input_weights_by_value_over_mean():
+    from growthpilot.recommend.ease import strength_input
+
+    m = sp.csr_matrix(np.array([[1.0, 4.0, 0.0], [0.0, 2.0, 5.0]]))
+    assert np.array_equal(strength_input(m, 0.0).toarray(), (m.toarray() > 0).astype(float))
+    w = strength_input(m, 0.5).toarray()
+    assert np.allclose(w, np.where(m.toarray() > 0, np.sqrt(m.toarray() / 3.0), 0.0))
+
+
+@pytest.mark.parametrize("cls", [EASE, UserEASE])
+def test_rating_weighted_ease_learns_and_scores_on_the_weighted_rows(cls, groups):
+    model = cls(l2=5.0, rating_exponent=0.5).fit(groups, rating_col="rating")
+    xw = model.user_matrix_.toarray()  # customers x items, the weighted input
+    rows = pd.Index(model.user_ids_).get_indexer(groups["customer_id"])
+    cols = pd.Index(model.item_ids_).get_indexer(groups["product_id"])
+    r = groups["rating"].to_numpy(dtype=float)
+    assert np.allclose(xw[rows, cols], np.sqrt(r / r.mean()), atol=1e-6)
+    expected = xw @ ease_weights(xw.T @ xw, 5.0) if cls is EASE else ease_weights(xw @ xw.T, 5.0).T @ xw
+    assert np.allclose(model.score(model.user_ids_), expected, atol=1e-4)
+    plain = cls(l2=5.0).fit(groups, rating_col="rating").score(model.user_ids_)
+    assert not np.allclose(plain, expected)
+    assert np.allclose(plain, cls(l2=5.0).fit(groups).score(model.user_ids_))  # 0/1 by default
+
+
+def test_hybrid_tries_rating_weights_only_when_strengths_vary(groups):
+    rated = HybridRecommender().fit(groups, rating_col="rating")
+    assert any("rating_exponent" in v["params"] for v in rated.validation_ if v["family"] in ("ease", "user_ease"))
+    plain = HybridRecommender().fit(groups)
+    assert not any("rating_exponent" in (v["params"] or {}) for v in plain.validation_)

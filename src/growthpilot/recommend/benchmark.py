@@ -62,6 +62,8 @@ def run_benchmark(split: Split, *, user_col: str, item_col: str, time_col: str |
     Parameters
     ----------
     split : from :func:`make_split` or :func:`split_from_files`.
+    rating_col : ratings, given to the models as interaction strengths (the split has already applied any
+        threshold; models that binarise ignore the values).
     models : names in :data:`FACTORIES`; ``popularity_recent`` is skipped without a time column.
     chosen : the model whose top-k is returned as predictions (the hybrid: chosen by validation).
     latency_calls : one-customer top-k calls timed on the chosen model (0 = skip).
@@ -82,7 +84,7 @@ def run_benchmark(split: Split, *, user_col: str, item_col: str, time_col: str |
         t0 = time.perf_counter()
         try:
             m, reco, model = evaluate_model(FACTORIES[name], split, k=k, user_col=user_col, item_col=item_col,
-                                            time_col=time_col)
+                                            time_col=time_col, rating_col=rating_col)
         except (DataError, MemoryError) as exc:
             say(f"{name} skipped: {exc}")
             continue

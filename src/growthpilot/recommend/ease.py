@@ -12,6 +12,9 @@ constraint this is EDLAE (B = -P / diag(P)); without it DLAE, B = (X'X + Lambda)
 c D_u^-a X D_i^-b (D = customer / item interaction counts, c keeps the sum of squares of X so l2
 keeps its scale) and applied to X: heavy customers and blockbuster items dominate the
 co-occurrences less.
+
+``rating_exponent`` e replaces the 0/1 matrix by (value / mean value) ** e (ratings, purchase counts)
+for both the Gram matrix and the customer's input.
 """
 
 from __future__ import annotations
@@ -24,6 +27,18 @@ from scipy.linalg import lapack
 from growthpilot.errors import DataError
 from growthpilot.recommend.base import BaseRecommender
 from growthpilot.recommend.data import Encoded, binarize
+
+
+def strength_input(matrix: sp.csr_matrix, exponent: float) -> sp.csr_matrix:
+    """Interactions weighted by (value / mean value) ** exponent (ratings, purchase counts); 0/1 if exponent is 0."""
+    if not exponent:
+        return binarize(matrix)
+    m = matrix.tocsr().astype(np.float64)
+    m.data = np.maximum(m.data, 0.0)
+    m.eliminate_zeros()
+    mean = float(m.data.mean()) if m.nnz else 1.0
+    m.data = (m.data / mean) ** float(exponent)
+    return m.astype(np.float32)
 
 
 def gram_input(x: sp.csr_matrix, user_exponent: float = 0.0, item_exponent: float = 0.0) -> sp.csr_matrix:
@@ -110,7 +125,7 @@ def cached_gram(model, xn: sp.csr_matrix, side: str) -> np.ndarray:
     """Dense Gram matrix (``items``: xn' xn, ``users``: xn xn') as float32; ``shared_gram`` (a dict
     the hybrid sets per validation fold) lets fits with different l2 on the same data share it."""
     cache = getattr(model, "shared_gram", None)
-    key = (side, float(model.user_exponent), float(model.item_exponent), xn.shape)
+    key = (side, float(model.user_exponent), float(model.item_exponent), float(model.rating_exponent), xn.shape)
     if cache is not None and key in cache:
         return cache[key]
     g = (xn.T @ xn if side == "items" else xn @ xn.T).toarray().astype(np.float32)
@@ -147,6 +162,8 @@ class EASE(BaseRecommender):
     session_tau : seconds; when the data has times, ``session_weight`` x :func:`session_gram` (items
         bought / rated close together in time by the same customer) is added to the Gram matrix.
     session_weight : weight of that time-local co-occurrence matrix.
+    rating_exponent : e > 0 weights each interaction by (value / mean value) ** e (ratings, purchase
+        counts: :func:`strength_input`) in the Gram matrix and the customer's input; 0 = 0/1.
     """
 
     name = "ease"
@@ -154,8 +171,9 @@ class EASE(BaseRecommender):
     def __init__(self, *, l2: float = 500.0, max_items: int = 4000, binary: bool = True,
                  half_life_days: float | None = None, dropout: float = 0.0, zero_diagonal: bool = True,
                  user_exponent: float = 0.0, item_exponent: float = 0.0, session_tau: float | None = None,
-                 session_weight: float = 1.0) -> None:
+                 session_weight: float = 1.0, rating_exponent: float = 0.0) -> None:
         self.l2 = l2
+        self.rating_exponent = rating_exponent
         self.session_tau = session_tau
         self.session_weight = session_weight
         self.max_items = max_items
@@ -167,7 +185,10 @@ class EASE(BaseRecommender):
         self.zero_diagonal = zero_diagonal
 
     def _fit(self, enc: Encoded, *, item_text: pd.Series | None = None) -> None:
-        x = binarize(enc.matrix) if self.binary else enc.matrix.astype(np.float32)
+        if self.rating_exponent:
+            x = strength_input(enc.matrix, float(self.rating_exponent))
+        else:
+            x = binarize(enc.matrix) if self.binary else enc.matrix.astype(np.float32)
         n_items = x.shape[1]
         cols = np.arange(n_items)
         if n_items > self.max_items:
@@ -207,14 +228,16 @@ class UserEASE(BaseRecommender):
         item model for large customer bases.
     dropout, zero_diagonal : DLAE / EDLAE penalty, as in :class:`EASE`.
     user_exponent, item_exponent : Gram re-weighting, as in :class:`EASE`.
+    rating_exponent : interaction weights (value / mean value) ** e, as in :class:`EASE`.
     """
 
     name = "user_ease"
 
     def __init__(self, *, l2: float = 500.0, max_users: int = 8000, half_life_days: float | None = None,
                  dropout: float = 0.0, zero_diagonal: bool = True, user_exponent: float = 0.0,
-                 item_exponent: float = 0.0) -> None:
+                 item_exponent: float = 0.0, rating_exponent: float = 0.0) -> None:
         self.l2 = l2
+        self.rating_exponent = rating_exponent
         self.max_users = max_users
         self.user_exponent = user_exponent
         self.item_exponent = item_exponent
@@ -223,7 +246,7 @@ class UserEASE(BaseRecommender):
         self.zero_diagonal = zero_diagonal
 
     def _fit(self, enc: Encoded, *, item_text: pd.Series | None = None) -> None:
-        x = binarize(enc.matrix)
+        x = strength_input(enc.matrix, float(self.rating_exponent))
         if x.shape[0] > self.max_users:
             raise DataError(f"UserEASE is limited to {self.max_users} customers, got {x.shape[0]}; "
                             "raise max_users or use EASE (item-item)")

@@ -102,12 +102,13 @@ def recommend_frame(model: BaseRecommender, users: Sequence, k: int, *, user_col
 
 
 def evaluate_model(make: Callable[[], BaseRecommender], split: Split, *, k: int = 10, user_col: str,
-                   item_col: str, time_col: str | None = None,
+                   item_col: str, time_col: str | None = None, rating_col: str | None = None,
                    fit_kwargs: dict | None = None) -> tuple[dict, pd.DataFrame, BaseRecommender]:
     """Fit on ``split.train``, recommend for the test users, score with the MS metrics.
 
-    Models see 0/1 interactions (ratings only select rows through the split's threshold);
-    ``time_col`` enables recency weighting for models that use it.
+    ``rating_col`` (if in the training table) gives models the ratings as interaction strengths (models
+    that binarise ignore them; the hybrid's EASE tries them as weights); ``time_col`` enables recency
+    weighting and time-aware variants for models that use it.
 
     Returns
     -------
@@ -115,7 +116,10 @@ def evaluate_model(make: Callable[[], BaseRecommender], split: Split, *, k: int 
     """
     model = make()
     t0, c0 = time.perf_counter(), time.process_time()
-    model.fit(split.train, user_col=user_col, item_col=item_col, time_col=time_col, **(fit_kwargs or {}))
+    if rating_col is not None and rating_col not in split.train.columns:
+        rating_col = None
+    model.fit(split.train, user_col=user_col, item_col=item_col, time_col=time_col, rating_col=rating_col,
+              **(fit_kwargs or {}))
     fit_s, fit_cpu_s = time.perf_counter() - t0, time.process_time() - c0
     # seen = every training row (also those below a rating threshold), as the MS code removes them
     model.seen_ = _seen_matrix(model, split.train_seen, user_col, item_col)

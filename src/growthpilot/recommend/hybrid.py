@@ -9,8 +9,9 @@ Fit runs in three steps, all on the training data only:
    item-kNN, popularity, content) is fit on the rest with a small hyperparameter grid, refined
    geometrically towards the better neighbour of the best point; the best setting per family is
    kept (EASE's l2 grid is relative to the data's density; EASE also tries re-weighted Gram
-   matrices at its best l2 and, item EASE on data with times, the session Gram; l2 refined again
-   for a winning Gram only moves if the paired per-customer gain clears the noise);
+   matrices at its best l2, item EASE on data with times the session Gram, and, where interaction
+   strengths vary (ratings, repeat purchases), strength-weighted inputs; l2 refined again for a
+   winning variant only moves if the paired per-customer gain clears the noise);
 3. greedy forward blending of per-customer standardised scores: start from the best model, add
    another with weight from ``weight_grid`` while validation nDCG@k improves, then re-tune each
    added weight once.
@@ -54,6 +55,9 @@ GRAM_VARIANTS: dict[str, tuple[dict[str, float], ...]] = {
 #: session Gram time scale (seconds) tried for item EASE when the data has times: the same visit or basket
 #: (with day-resolution times, the same day)
 SESSION_TAUS: tuple[float, ...] = (60.0,)
+#: interaction-strength exponents tried for EASE when strengths vary (ratings, repeat purchases): each
+#: interaction weighs (value / mean) ** e in the Gram matrix and the customer's input
+RATING_EXPONENTS: tuple[float, ...] = (0.5,)
 DEFAULT_GRID: dict[str, list[dict[str, Any]]] = {
     "ease": [{"l2_rel": v, "max_items": 2500} for v in (3.0, 12.0, 48.0)],
     "user_ease": [{"l2_rel": v, "max_users": 2500} for v in (3.0, 12.0, 48.0)],
@@ -144,6 +148,7 @@ class HybridRecommender(BaseRecommender):
         if item_text is not None and "content" not in grid and self.grid is None and enc.matrix.shape[1] <= 5000:
             grid["content"] = [{}]
         timed = enc.times is not None
+        rated = bool(enc.matrix.nnz) and bool(np.ptp(enc.matrix.data) > 0)
         if self.grid is None:
             # EASE in the cheaper direction only (cubic in its side; the two directions score alike)
             grid.pop("ease" if enc.matrix.shape[0] < min(enc.matrix.shape[1], 2500) else "user_ease")
@@ -209,7 +214,7 @@ class HybridRecommender(BaseRecommender):
                     and best[family][0] >= self.refine_within * leader):
                 self._refine(family, REFINE[family], best, trial)
                 if family in L2_FAMILIES and self.grid is None:
-                    self._try_variants(family, best, trial, timed=timed)
+                    self._try_variants(family, best, trial, timed=timed, rated=rated)
         if not best:
             errors = "; ".join(f"{v['family']}: {v.get('error')}" for v in self.validation_)
             raise DataError(f"no candidate model could be fitted ({errors}); pass a grid= the data supports")
@@ -253,9 +258,10 @@ class HybridRecommender(BaseRecommender):
                         weights[family], score = w, nd
         return list(weights.items()), score
 
-    def _try_variants(self, family, best, trial, *, timed: bool = False) -> None:
+    def _try_variants(self, family, best, trial, *, timed: bool = False, rated: bool = False) -> None:
         """EASE Gram re-weightings (:data:`GRAM_VARIANTS`) at the best l2, then (item EASE on timed data)
-        the session Gram (:data:`SESSION_TAUS`); l2 refined again if a variant wins."""
+        the session Gram (:data:`SESSION_TAUS`), then (when interaction strengths vary) strength-weighted
+        inputs (:data:`RATING_EXPONENTS`), each at the best setting so far; l2 refined again if a variant wins."""
         base = _settings(best[family][1])
         for variant in GRAM_VARIANTS[family]:
             trial(family, {**base, **variant})
@@ -263,6 +269,10 @@ class HybridRecommender(BaseRecommender):
             at = _settings(best[family][1])
             for tau in SESSION_TAUS:
                 trial(family, {**at, "session_tau": tau})
+        if rated:
+            at = _settings(best[family][1])
+            for e in RATING_EXPONENTS:
+                trial(family, {**at, "rating_exponent": e})
         if _settings(best[family][1]) != base:
             self._refine(family, "l2", best, trial, guarded=True)
 
