@@ -60,6 +60,7 @@ def cross_validate(
     arima_budget: ArimaBudget | None = None,
     seed: int = 42,
     level: float | None = None,
+    origins: int = 1,
 ) -> CVResult:
     """Rolling-origin backtest: ``n_windows`` cutoffs spaced ``h`` apart, ending at the last date.
 
@@ -67,7 +68,17 @@ def cross_validate(
     once at the first cutoff and run forward on later data (``refit=False``, much faster for
     big panels; still uses only data before each cutoff). ``level`` adds the statistical models' own
     (parametric) interval bounds as ``<model>-lo-<level>`` / ``<model>-hi-<level>`` columns.
+
+    ``origins`` (a divisor of ``h``) adds ``origins - 1`` forecast origins inside each window, every
+    ``h / origins`` periods: the model fitted at the window's cutoff is run forward on the newer data
+    (no refit), so small data sets get many more validation errors for the cost of the same fits. The
+    frame then has ``block`` (the cutoff of the fit an origin belongs to: the windows of the usual
+    backtest) and ``end`` (the last date of each forecast) columns; the forecasts at the block
+    cutoffs are those of the usual backtest.
     """
+    origins = max(1, int(origins))
+    if h % origins:
+        raise DataError(f"origins per window ({origins}) must divide the horizon ({h})")
     n_jobs = n_jobs or n_jobs_default()
     data, dropped = eligible_series(df, h=h, n_windows=n_windows, season=season)
     if data.empty:
@@ -75,6 +86,10 @@ def cross_validate(
             f"no series is long enough for {n_windows} backtest windows of {h} periods "
             f"(need {n_windows * h + min_train_length(season)} periods); lower --horizon or --windows"
         )
+    if origins > 1:
+        n_windows = (n_windows - 1) * origins + 1
+        refit = origins if refit is True else (False if refit is False else int(refit) * origins)
+    step = h // origins
     frame: pd.DataFrame | None = None
     seconds: dict[str, float] = {}
     done: list[str] = []
@@ -82,10 +97,10 @@ def cross_validate(
         t0 = time.perf_counter()
         if base_of(name) in STAT_MODELS:
             part = _stat_cv(data, name, freq=freq, h=h, n_windows=n_windows, season=season, n_jobs=n_jobs,
-                            refit=refit, budget=arima_budget, level=level)
+                            refit=refit, budget=arima_budget, level=level, step=step)
         elif name in ML_MODELS:
             part = _ml_cv(data, freq=freq, h=h, n_windows=n_windows, season=season, exog_cols=exog_cols,
-                          country=country, seed=seed, n_jobs=n_jobs, refit=refit)
+                          country=country, seed=seed, n_jobs=n_jobs, refit=refit, step=step)
             if part is None:
                 continue
         else:  # pragma: no cover - checked by check_models
@@ -98,11 +113,22 @@ def cross_validate(
     for m in done:  # a model that failed on a series falls back to seasonal naive there
         if frame[m].isna().any() and "SeasonalNaive" in frame:
             frame[m] = frame[m].fillna(frame["SeasonalNaive"])
-    return CVResult(frame.sort_values(["unique_id", "cutoff", "ds"]).reset_index(drop=True), done, seconds,
-                    dropped)
+    frame = frame.sort_values(["unique_id", "cutoff", "ds"]).reset_index(drop=True)
+    return CVResult(add_blocks(frame, origins) if origins > 1 else frame, done, seconds, dropped)
 
 
-def _stat_cv(data, name, *, freq, h, n_windows, season, n_jobs, refit, budget, level=None) -> pd.DataFrame:
+def add_blocks(frame: pd.DataFrame, origins: int) -> pd.DataFrame:
+    """``block``: the cutoff of every ``origins``-th origin of a series (where the models were fitted) for
+    each origin; ``end``: the last date of each forecast (its window is fully observed by then)."""
+    pairs = frame[["unique_id", "cutoff"]].drop_duplicates().sort_values(["unique_id", "cutoff"], ignore_index=True)
+    k = pairs.groupby("unique_id").cumcount().to_numpy()
+    pairs["block"] = pairs["cutoff"].to_numpy()[np.arange(len(pairs)) - k % origins]
+    out = frame.merge(pairs, on=["unique_id", "cutoff"], how="left")
+    out["end"] = out.groupby(["unique_id", "cutoff"])["ds"].transform("max")
+    return out
+
+
+def _stat_cv(data, name, *, freq, h, n_windows, season, n_jobs, refit, budget, level=None, step=None) -> pd.DataFrame:
     from statsforecast import StatsForecast
     from statsforecast.models import SeasonalNaive
 
@@ -120,7 +146,7 @@ def _stat_cv(data, name, *, freq, h, n_windows, season, n_jobs, refit, budget, l
         input_size = budget.input_size if base_of(name) == "AutoARIMA" else max(8 * season, 16 * h, 120)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        cv = sf.cross_validation(df=data[["unique_id", "ds", "y"]], h=h, n_windows=n_windows, step_size=h,
+        cv = sf.cross_validation(df=data[["unique_id", "ds", "y"]], h=h, n_windows=n_windows, step_size=step or h,
                                  refit=refit, input_size=input_size,
                                  **({"level": [_level_key(level)]} if level is not None else {}))
     cv = cv.reset_index() if "unique_id" not in cv.columns else cv
@@ -143,15 +169,16 @@ def ml_frame(data: pd.DataFrame, freq: str, exog_cols: Sequence[str], country: s
     return add_holidays(base, freq, country)
 
 
-def _ml_cv(data, *, freq, h, n_windows, season, exog_cols, country, seed, n_jobs, refit) -> pd.DataFrame | None:
-    min_len = int(data.groupby("unique_id").size().min()) - n_windows * h
+def _ml_cv(data, *, freq, h, n_windows, season, exog_cols, country, seed, n_jobs, refit, step=None) -> pd.DataFrame | None:
+    step = step or h
+    min_len = int(data.groupby("unique_id").size().min()) - (n_windows - 1) * step - h
     if min_len < 12:
         return None
     mlf = lgbm_forecaster(freq, season, min_len, seed=seed, num_threads=n_jobs, n_series=data["unique_id"].nunique())
     frame = ml_frame(data, freq, exog_cols, country)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        cv = mlf.cross_validation(frame, n_windows=n_windows, h=h, step_size=h, refit=refit,
+        cv = mlf.cross_validation(frame, n_windows=n_windows, h=h, step_size=step, refit=refit,
                                   static_features=[])
     out = cv[["unique_id", "ds", "cutoff", "y", "LightGBM"]].copy()
     out["LightGBM"] = np.where(np.isfinite(out["LightGBM"]), out["LightGBM"], np.nan)

@@ -55,6 +55,16 @@ def weighted_conformal_quantile(scores: np.ndarray, weights: np.ndarray, level: 
     return float(s[k]) if k < len(s) else float(s[-1]) * 1.5
 
 
+def window_col(frame: pd.DataFrame) -> str:
+    """The column naming a backtest window: ``block`` when there are several origins per window."""
+    return "block" if "block" in frame else "cutoff"
+
+
+def before(frame: pd.DataFrame, cutoff) -> pd.DataFrame:
+    """The rows of forecasts made and fully observed by ``cutoff`` (whole windows, no peeking past it)."""
+    return frame[frame["end"] <= cutoff] if "end" in frame else frame[frame["cutoff"] < cutoff]
+
+
 def window_weights(cutoff: np.ndarray, decay: float) -> np.ndarray:
     """``decay ** age`` per row, ``age`` = backtest windows between the row's cutoff and the latest one."""
     cutoff = np.asarray(cutoff)
@@ -101,7 +111,7 @@ class ConformalIntervals:
         h = int(step.max()) if len(step) else 1
         # recent windows weigh more (weight decay ** age in windows): errors drift with the level and
         # volatility of the series, so the latest windows are the better guide to the next one
-        w = window_weights(frame["cutoff"].to_numpy(), self.decay)
+        w = window_weights(frame[window_col(frame)].to_numpy(), self.decay)
         pooled = weighted_conformal_quantile(score, w, self.level)
         q = np.full(h, pooled)
         for s in range(1, h + 1):
@@ -169,7 +179,7 @@ def fit_intervals(frame: pd.DataFrame, pred_col: str, *, level: float = 90.0, de
             raise ValidationError(f"no {normaliser!r} interval normaliser for {pred_col!r}",
                                   expected=f"one of {sorted(opts)} or 'auto'")
         opts = {normaliser: opts[normaliser]}
-    cuts = np.unique(frame["cutoff"].to_numpy())
+    cuts = np.unique(frame[window_col(frame)].to_numpy())
     best = "sigma" if "sigma" in opts else "scale"
     if len(opts) > 1 and len(cuts) > 1:
         step = frame["step"].to_numpy() if "step" in frame else horizon_step(frame)
@@ -178,7 +188,7 @@ def fit_intervals(frame: pd.DataFrame, pred_col: str, *, level: float = 90.0, de
         for name, kw in opts.items():
             parts = []
             for c in cuts[1:]:
-                cal, held = frame[frame["cutoff"] < c], frame[frame["cutoff"] == c]
+                cal, held = before(frame, c), frame[frame[window_col(frame)] == c]
                 ci = ConformalIntervals(level=level, decay=decay, **kw).fit(cal, pred_col)
                 lo, hi = ci.interval(held[pred_col].to_numpy(), held[ci.scale_col].to_numpy(),
                                      held["step"].to_numpy())

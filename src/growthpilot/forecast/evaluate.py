@@ -17,7 +17,7 @@ import pandas as pd
 
 from growthpilot.errors import DataError
 from growthpilot.forecast.backtest import cross_validate, eligible_series
-from growthpilot.forecast.conformal import fit_intervals, horizon_step
+from growthpilot.forecast.conformal import before, fit_intervals, horizon_step, window_col
 from growthpilot.forecast.frequency import normalize_freq, season_length
 from growthpilot.forecast.metrics import mase_scales, score
 from growthpilot.forecast.models import BASE_MODELS, ArimaBudget, check_models
@@ -93,6 +93,17 @@ def auto_validation(df: pd.DataFrame, *, h: int, season: int = 1) -> int:
     return int(min(6, max(2, want)))
 
 
+ORIGIN_BUDGET = 500  # series x backtest origins: small data sets get dense origins, panels keep one per window
+
+
+def auto_origins(n_series: int, h: int, n_windows: int, budget: int = ORIGIN_BUDGET) -> int:
+    """Forecast origins per backtest window (a divisor of ``h``): as many as keep ``n_series x n_windows x
+    origins`` within ``budget``. The extra origins are run forward from each window's fit (no refit), so
+    single short series get ``h`` times more errors to calibrate intervals on; big panels keep one."""
+    fits = max(1, n_series * n_windows)
+    return max((d for d in range(1, h + 1) if h % d == 0 and fits * d <= budget), default=1)
+
+
 def feasible_validation(df: pd.DataFrame, *, h: int, windows: int, n_val: int | None, season: int) -> int:
     """Largest number of validation windows (<= n_val, or automatic) keeping at least half of the series."""
     n = df["unique_id"].nunique()
@@ -121,6 +132,7 @@ def evaluate(
     n_jobs: int | None = None,
     seed: int = 42,
     log_variants: bool = True,
+    origins: int | None = None,
 ) -> Evaluation:
     """Score every base model, every ensemble and the automatic choice on the last ``windows`` windows.
 
@@ -137,11 +149,13 @@ def evaluate(
     refit, arima_budget, n_jobs : speed settings passed to the backtest.
     log_variants : add the log-scale statistical models when the data before the evaluated windows look
         multiplicative (see :mod:`growthpilot.forecast.transform`).
+    origins : forecast origins per backtest window for the interval calibration (``None``: automatic, see
+        :func:`auto_origins`; the choice and the scores use the windows' own cutoffs only).
     """
     t0 = time.perf_counter()
     bt = backtest_frame(df, freq=freq, h=h, windows=windows, n_val=n_val, models=models, level=level,
                         exog_cols=exog_cols, country=country, refit=refit, arima_budget=arima_budget,
-                        n_jobs=n_jobs, seed=seed, log_variants=log_variants)
+                        n_jobs=n_jobs, seed=seed, log_variants=log_variants, origins=origins)
     ev = score_windows(bt, windows=windows, level=level, selection=selection)
     ev.seconds = time.perf_counter() - t0
     return ev
@@ -164,7 +178,8 @@ class Backtest:
 def backtest_frame(df: pd.DataFrame, *, freq: str, h: int, windows: int = 3, n_val: int | None = None,
                    models: Sequence[str] = BASE_MODELS, level: float = 90.0, exog_cols: Sequence[str] = (),
                    country: str = "US", refit: bool | int = True, arima_budget: ArimaBudget | None = None,
-                   n_jobs: int | None = None, seed: int = 42, log_variants: bool = True) -> Backtest:
+                   n_jobs: int | None = None, seed: int = 42, log_variants: bool = True,
+                   origins: int | None = None) -> Backtest:
     """One rolling backtest of every base model on ``windows + n_val`` cutoffs, with candidates added.
 
     Whether the log variants join is decided on the data before the evaluated windows only.
@@ -177,9 +192,11 @@ def backtest_frame(df: pd.DataFrame, *, freq: str, h: int, windows: int = 3, n_v
         before = ordered[ordered.groupby("unique_id").cumcount(ascending=False) >= windows * h]
         models = with_log_variants(before, models, season)
     n_val = feasible_validation(df, h=h, windows=windows, n_val=n_val, season=season)
+    if origins is None:
+        origins = auto_origins(df["unique_id"].nunique(), h, windows + n_val)
     cv = cross_validate(df, freq=freq, h=h, n_windows=windows + n_val, season=season, models=models,
                         exog_cols=exog_cols, country=country, n_jobs=n_jobs, refit=refit,
-                        arima_budget=arima_budget, seed=seed, level=level)
+                        arima_budget=arima_budget, seed=seed, level=level, origins=origins)
     cands = candidates(cv.models)
     frame = add_candidates(cv.frame, cands)
     sc = scales_for(df, frame, season, h)
@@ -194,13 +211,13 @@ def backtest_frame(df: pd.DataFrame, *, freq: str, h: int, windows: int = 3, n_v
 def score_windows(bt: Backtest, *, windows: int = 3, level: float = 90.0, selection: str = "anchored") -> Evaluation:
     """Choose and calibrate on the windows before each of the last ``windows`` cutoffs, score on it."""
     frame, sc, cands, nonneg = bt.frame, bt.scales, bt.cands, bt.nonnegative
-    cutoffs = sorted(frame["cutoff"].unique())
+    cutoffs = sorted(frame[window_col(frame)].unique())
     if len(cutoffs) < windows:
         raise DataError(f"only {len(cutoffs)} backtest windows fit the data; lower --windows or --horizon")
     test_parts, choices, normalisers = [], {}, {}
     names = list(cands)
     for c in cutoffs[-windows:]:
-        val, test = frame[frame["cutoff"] < c], frame[frame["cutoff"] == c].copy()
+        val, test = before(frame, c), frame[frame["cutoff"] == c].copy()
         chosen = choose(val, sc, cands, mode=selection)
         pick = test["unique_id"].map(chosen).fillna(chosen.iloc[0] if len(chosen) else names[0])
         test[CHOSEN] = _pick(test, pick)

@@ -11,7 +11,7 @@ import pandas as pd
 from growthpilot.errors import DataError, NotFittedError
 from growthpilot.forecast.backtest import cross_validate, ml_frame, n_jobs_default
 from growthpilot.forecast.conformal import fit_intervals
-from growthpilot.forecast.evaluate import calibration_window, feasible_validation, scales_for
+from growthpilot.forecast.evaluate import auto_origins, calibration_window, feasible_validation, scales_for
 from growthpilot.forecast.features import add_holidays
 from growthpilot.forecast.frequency import normalize_freq, season_length
 from growthpilot.forecast.models import (
@@ -50,6 +50,8 @@ class DemandForecaster:
         ``"sigma"`` (the models' own forecast standard deviation) or ``"scale"`` (per-series MASE scale).
     log_variants : also try the statistical models on log(y) when the data look multiplicative
         (positive, spread growing with the level; small data only, see :mod:`growthpilot.forecast.transform`).
+    origins : forecast origins per backtest window for the interval calibration (``None``: automatic, many
+        for small data sets, see :func:`~growthpilot.forecast.evaluate.auto_origins`).
 
     Examples
     --------
@@ -62,7 +64,7 @@ class DemandForecaster:
                  level: float = 90.0, n_val: int | None = None, selection: str = "anchored", country: str = "US",
                  exog_cols: Sequence[str] = (), refit: bool | int = True, n_jobs: int | None = None,
                  arima_budget: ArimaBudget | None = None, seed: int = 42, intervals: str = "auto",
-                 log_variants: bool = True) -> None:
+                 log_variants: bool = True, origins: int | None = None) -> None:
         self.freq = freq
         self.horizon = horizon
         self.models = models
@@ -77,6 +79,7 @@ class DemandForecaster:
         self.seed = seed
         self.intervals = intervals
         self.log_variants = log_variants
+        self.origins = origins
 
     # --- fitting ---------------------------------------------------------------------
     def fit(self, df: pd.DataFrame) -> DemandForecaster:
@@ -96,7 +99,8 @@ class DemandForecaster:
         if n_val > 0:
             cv = cross_validate(df, freq=freq, h=h, n_windows=n_val, season=season, models=models,
                                 exog_cols=self.exog_cols, country=self.country, n_jobs=self.n_jobs,
-                                refit=self.refit, arima_budget=self.arima_budget, seed=self.seed, level=self.level)
+                                refit=self.refit, arima_budget=self.arima_budget, seed=self.seed, level=self.level,
+                                origins=self.origins or auto_origins(df["unique_id"].nunique(), h, n_val))
             self.cands_ = candidates(cv.models)
             frame = add_candidates(cv.frame, self.cands_)
             sc = scales_for(df, frame, season, h)

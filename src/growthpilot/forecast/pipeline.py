@@ -92,6 +92,8 @@ def forecast_frame(df: pd.DataFrame, *, freq: str, horizon: int, levels: Sequenc
             resid = None
             if reconcile_method == "mint_shrink" and not fc.backtest_.empty:
                 bt = fc.backtest_
+                if "block" in bt:  # one forecast per date: the windows' own cutoffs, not the extra origins
+                    bt = bt[bt["cutoff"] == bt["block"]]
                 resid = bt.assign(resid=bt["y"] - bt["chosen"])[["unique_id", "ds", "resid"]]
             method = reconcile_method if resid is not None else "bottom_up"
             rec = reconcile(keep, S, method=method, residuals=resid)

@@ -1,0 +1,60 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from growthpilot.errors import DataError
+from growthpilot.forecast.backtest import cross_validate
+from growthpilot.forecast.conformal import before, fit_intervals
+from growthpilot.forecast.evaluate import auto_origins, backtest_frame, score_windows
+from growthpilot.forecast.selection import anchor_candidate, candidates
+
+
+def _series(n: int = 96, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    y = 100 + 0.5 * t + 10 * np.sin(2 * np.pi * t / 12) + rng.normal(0, 2, n)
+    return pd.DataFrame({"unique_id": "a", "ds": pd.date_range("2010-01-01", periods=n, freq="MS"), "y": y})
+
+
+def test_extra_origins_run_forward_from_the_usual_fits():
+    df, models = _series(), ("SeasonalNaive", "AutoETS")
+    usual = cross_validate(df, freq="MS", h=6, n_windows=3, season=12, models=models, level=90).frame
+    dense = cross_validate(df, freq="MS", h=6, n_windows=3, season=12, models=models, level=90, origins=3).frame
+    assert dense["cutoff"].nunique() == 7 and dense["block"].nunique() == 3  # origins every 2 months
+    at_blocks = dense[dense["cutoff"] == dense["block"]].reset_index(drop=True)
+    assert np.allclose(at_blocks["AutoETS"], usual["AutoETS"])  # the usual backtest, unchanged
+    assert (dense["end"] == dense["cutoff"] + pd.DateOffset(months=6)).all()
+    with pytest.raises(DataError):
+        cross_validate(df, freq="MS", h=6, n_windows=3, season=12, models=models, origins=4)
+
+
+def test_auto_origins_scale_with_panel_size():
+    assert auto_origins(1, 12, 9) == 12 and auto_origins(2, 8, 9) == 8
+    assert auto_origins(96, 4, 5) == 1 and auto_origins(500, 14, 5) == 1
+
+
+def test_calibration_uses_only_fully_observed_windows():
+    bt = backtest_frame(_series(120), freq="MS", h=6, windows=2, n_val=3, models=("SeasonalNaive", "AutoETS"),
+                        origins=3, log_variants=False)
+    last = sorted(bt.frame["block"].unique())[-1]
+    val = before(bt.frame, last)
+    assert len(val) and (val["ds"] <= last).all() and (val["cutoff"] < last).all()
+    assert fit_intervals(val, "AutoETS").n_calibration_ == len(val)
+    ev = score_windows(bt, windows=2)
+    assert set(ev.frame["cutoff"]) == set(sorted(bt.frame["block"].unique())[-2:])  # scored at the usual cutoffs
+
+
+def test_anchor_is_the_classic_combination_when_available():
+    assert anchor_candidate(candidates(("SeasonalNaive", "AutoETS", "AutoARIMA", "AutoTheta"))) == \
+        "AutoETS+AutoARIMA+AutoTheta"
+    assert anchor_candidate(candidates(("SeasonalNaive", "AutoETS", "AutoTheta", "LightGBM"))) == "AutoETS"
+
+
+def test_forecaster_calibrates_on_the_extra_origins():
+    from growthpilot.forecast import DemandForecaster
+
+    fc = DemandForecaster(freq="MS", horizon=6, models=("SeasonalNaive", "AutoETS"), n_val=3).fit(_series())
+    bt = fc.backtest_
+    assert bt["cutoff"].nunique() == 13 and bt["block"].nunique() == 3  # 6 origins per window, 1 series
+    pred = fc.predict()
+    assert len(pred) == 6 and (pred["lo_90"] < pred["y_hat"]).all() and (pred["y_hat"] < pred["hi_90"]).all()
