@@ -188,3 +188,22 @@ def test_families_far_behind_the_leader_are_not_refined(groups):
     assert len([v for v in plain.validation_ if v["family"] == "lowrank"]) == 2
     leader = max(v["ndcg"] for v in plain.validation_ if v["ndcg"] is not None)
     assert plain.blend_ndcg_ >= leader - 1e-9
+
+
+def test_second_draw_tunes_ease_on_both_draws_and_scores_the_others_best_setting_on_both(groups):
+    grid = {"ease": [{"l2": 7.0}, {"l2": 70.0}], "lowrank": [{"rank": 2}, {"rank": 8}]}
+    one = HybridRecommender(grid=grid, n_draws=1, refine_within=0.0).fit(groups)
+    two = HybridRecommender(grid=grid, n_draws=2, refine_within=0.0).fit(groups)
+    assert (one.n_folds_, one.n_draws_, two.n_folds_, two.n_draws_) == (2, 1, 2, 2)
+    assert HybridRecommender(grid={"ease": [{"l2": 7.0}]}).fit(groups).n_draws_ == 2  # "auto": small data
+
+    def log(m, family):
+        return [v["ndcg"] for v in m.validation_ if v["family"] == family]
+
+    assert log(one, "ease")[:2] != log(two, "ease")[:2]  # EASE trials average over both draws
+    lr1, lr2 = log(one, "lowrank"), log(two, "lowrank")
+    assert len(lr1) == len(lr2) == 3  # the same search on the first draw ...
+    changed = [a != b for a, b in zip(lr1, lr2, strict=True)]
+    assert sum(changed) == 1 and lr1[int(np.argmax(changed))] == max(lr1)  # ... only the best rescored
+    rescored = lr2[int(np.argmax(changed))]
+    assert two.blend_ndcg_ >= max(log(two, "ease") + [rescored]) - 1e-9  # the blend is scored on both draws

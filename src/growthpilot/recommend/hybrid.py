@@ -4,7 +4,8 @@ Fit runs in three steps, all on the training data only:
 
 1. holdouts of 10 % of the items of half of the customers (the others keep all their rows, so
    the validation fit sees almost as much data as the final one); on small data a second fold
-   holds out the other half's items, so every customer is scored once;
+   holds out the other half's items, so every customer is scored once, and the folds are drawn
+   twice (less selection noise);
 2. each candidate family (EASE in its cheaper direction, ALS, the low-rank spectral filter,
    item-kNN, popularity, content) is fit on the rest with a small hyperparameter grid, refined
    geometrically towards the better neighbour of the best point; the best setting per family is
@@ -71,6 +72,9 @@ REFINE: dict[str, str] = {"ease": "l2", "user_ease": "l2", "als": "regularizatio
 #: ``n_folds="auto"`` uses two validation folds up to this many customers x items, one beyond (the
 #: dense validation scores, and so fit time, grow with it)
 AUTO_TWO_FOLDS_MAX_CELLS = 5_000_000
+#: ``n_draws="auto"`` repeats the validation folds on a second independent draw up to this many customers x
+#: items (MovieLens-100k, 1.6 M, then fits in about 6 s instead of 4 s)
+AUTO_TWO_DRAWS_MAX_CELLS = 2_000_000
 L2_FAMILIES = ("ease", "user_ease")
 
 
@@ -92,6 +96,10 @@ class HybridRecommender(BaseRecommender):
     n_folds : validation folds with disjoint validation customers (``n_folds * val_user_share``
         at most 1); candidates are scored on all folds. ``"auto"``: 2 up to
         :data:`AUTO_TWO_FOLDS_MAX_CELLS` customers x items (less selection noise), else 1 (fit time).
+    n_draws : independent draws of the ``n_folds`` folds (other customers and held-out items). EASE
+        is tuned on all of them, the other families on the first, and their best setting is then
+        scored on the others, so the family choice, EASE's variants and the blend weights average
+        over draws. ``"auto"``: 2 up to :data:`AUTO_TWO_DRAWS_MAX_CELLS` customers x items, else 1.
     min_gain : a component joins the blend only if it raises validation nDCG by this relative
         amount (guards against fitting validation noise).
     refine_z : a second l2 refinement (after a re-weighted Gram wins) replaces the current l2 only if
@@ -110,9 +118,10 @@ class HybridRecommender(BaseRecommender):
     Fitted attributes
     -----------------
     components_ : list of (family, params, weight, fitted model).
-    validation_ : list of dicts (family, params, ndcg) of every candidate tried.
+    validation_ : list of dicts (family, params, ndcg) of every candidate tried (EASE's nDCG over every
+        draw, the other families' over the first, their best setting's over every draw).
     blend_ndcg_ : validation nDCG@k of the chosen blend.
-    n_folds_ : validation folds used.
+    n_folds_, n_draws_ : validation folds per draw and draws used.
     """
 
     name = "hybrid"
@@ -122,7 +131,8 @@ class HybridRecommender(BaseRecommender):
                  min_gain: float = 0.005, refine_z: float = 1.0,
                  weight_grid: tuple[float, ...] = (0.15, 0.3, 0.6, 1.0),
                  max_components: int = 4, seed: int = 42, half_life_days: float | None = None,
-                 time_budget_s: float | None = None, refine_within: float = 0.85) -> None:
+                 time_budget_s: float | None = None, refine_within: float = 0.85,
+                 n_draws: int | str = "auto") -> None:
         self.grid = grid
         self.k = k
         self.val_ratio = val_ratio
@@ -136,6 +146,7 @@ class HybridRecommender(BaseRecommender):
         self.half_life_days = half_life_days
         self.time_budget_s = time_budget_s
         self.refine_within = refine_within
+        self.n_draws = n_draws
 
     def _make(self, family: str, params: Mapping[str, Any]) -> BaseRecommender:
         kwargs = _settings(params)
@@ -158,9 +169,13 @@ class HybridRecommender(BaseRecommender):
         if n_folds == "auto":
             cells = enc.matrix.shape[0] * enc.matrix.shape[1]
             n_folds = 2 if cells <= AUTO_TWO_FOLDS_MAX_CELLS and self.val_user_share <= 0.5 else 1
-        folds = holdout_folds(enc, ratio=self.val_ratio, user_share=self.val_user_share, n_folds=int(n_folds),
-                              seed=self.seed)
-        self.n_folds_ = len(folds)
+        n_draws = self.n_draws
+        if n_draws == "auto":
+            n_draws = 2 if enc.matrix.shape[0] * enc.matrix.shape[1] <= AUTO_TWO_DRAWS_MAX_CELLS else 1
+        folds = [fold for d in range(int(n_draws))
+                 for fold in holdout_folds(enc, ratio=self.val_ratio, user_share=self.val_user_share,
+                                           n_folds=int(n_folds), seed=self.seed + 1000 * d)]
+        self.n_folds_, self.n_draws_ = len(folds) // int(n_draws), int(n_draws)
         weights_f = np.array([len(rows) for _, rows, _ in folds], dtype=float)
         weights_f /= max(weights_f.sum(), 1.0)
         started = time.perf_counter()
@@ -173,11 +188,15 @@ class HybridRecommender(BaseRecommender):
         bases = [{"rank_hint": max(ranks, default=0)} for _ in folds]
         grams: list[dict] = [{} for _ in folds]  # EASE Gram matrices per fold, shared by the l2 trials
 
-        def trial(family: str, params: dict[str, Any], guarded: bool = False) -> float:
+        n_first = self.n_folds_  # the first draw's folds
+
+        def run(family: str, params: dict[str, Any], idx: range) -> tuple[list[np.ndarray], np.ndarray] | None:
+            """Validation scores and per-customer nDCG of one setting on folds ``idx`` (None: cannot fit)."""
             t0 = time.perf_counter()
             scores, per = [], []
             try:
-                for f, (inner, rows, truth) in enumerate(folds):
+                for f in idx:
+                    inner, rows, truth = folds[f]
                     model: Any = self._make(family, params)
                     if family == "lowrank":  # one decomposition per fold serves every rank tried
                         model.shared_basis = bases[f]
@@ -188,14 +207,35 @@ class HybridRecommender(BaseRecommender):
                     per.append(ndcg_from_scores(scores[-1], rows, inner.seen, truth, self.k, per_user=True))
             except (ValueError, MemoryError) as exc:  # e.g. UserEASE over its customer limit
                 self.validation_.append({"family": family, "params": params, "ndcg": None, "error": str(exc)})
-                return -1.0
+                return None
             self.timings_[family] = self.timings_.get(family, 0.0) + time.perf_counter() - t0
-            pu = np.concatenate(per)  # the mean over all folds' customers = the fold-size-weighted mean
+            return scores, np.concatenate(per)  # its mean over all folds' customers = the fold-size-weighted mean
+
+        def trial(family: str, params: dict[str, Any], guarded: bool = False) -> float:
+            # EASE (Gram matrices cached per fold) searches on every draw; the others on the first only
+            out = run(family, params, range(len(folds) if family in L2_FAMILIES else n_first))
+            if out is None:
+                return -1.0
+            scores, pu = out
             nd = float(pu.mean()) if len(pu) else 0.0
             self.validation_.append({"family": family, "params": params, "ndcg": nd})
             if family not in best or (self._clears_noise(pu, best[family][3]) if guarded else nd > best[family][0]):
                 best[family] = (nd, params, scores, pu)
             return nd
+
+        def complete(family: str) -> None:
+            """Score a family's best setting on the other draws' folds (for the blend)."""
+            if family in best and family not in L2_FAMILIES and len(folds) > n_first:
+                _, params, scores, pu = best[family]
+                out = run(family, params, range(n_first, len(folds)))
+                if out is None:
+                    del best[family]
+                    return
+                pu = np.concatenate([pu, out[1]])
+                best[family] = (float(pu.mean()) if len(pu) else 0.0, params, [*(scores or []), *out[0]], pu)
+                for v in self.validation_:  # its log entry: the nDCG over every draw
+                    if v["params"] is params:
+                        v["ndcg"] = best[family][0]
 
         inner0 = folds[0][0].matrix
         per_item = inner0.nnz / max(inner0.shape[1], 1)
@@ -215,6 +255,7 @@ class HybridRecommender(BaseRecommender):
                 self._refine(family, REFINE[family], best, trial)
                 if family in L2_FAMILIES and self.grid is None:
                     self._try_variants(family, best, trial, timed=timed, rated=rated)
+            complete(family)
         if not best:
             errors = "; ".join(f"{v['family']}: {v.get('error')}" for v in self.validation_)
             raise DataError(f"no candidate model could be fitted ({errors}); pass a grid= the data supports")
