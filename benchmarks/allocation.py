@@ -7,6 +7,7 @@ random plan and a "top propensity" plan.
     python benchmarks/allocation.py --simulator offers --seed 0
     python benchmarks/allocation.py --simulator email --outcome conversion --contact-cost 0.1
     python benchmarks/allocation.py --simulator email --seed 1 --ceiling   # + plan from E[true uplift | features]
+    python benchmarks/allocation.py --simulator email --auxiliary-outcome-cols none   # no surrogate candidates
 
 The last stdout line is one JSON object of metrics; ``--predictions-out`` is not applicable (the plans are
 scored inside) and writes the per-plan table as CSV when given.
@@ -51,6 +52,12 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--no-linear", action="store_true",
                    help="with --selection profit: leave out the penalised-regression candidate (LinearUplift) "
                         "and its ensemble (the model before they were added)")
+    p.add_argument("--auxiliary-outcome-cols", default="auto",
+                   help="with --selection profit: the experiment's other outcomes used by the surrogate candidates "
+                        "(uplift learnt on a frequent outcome, mapped to the target by a cross-fitted line); auto: "
+                        "those non-zero at least twice as often as the target (e-mail: visit); none: no surrogate")
+    p.add_argument("--permute-auxiliary", action="store_true",
+                   help="check: shuffle the auxiliary outcomes across rows (uninformative) before fitting")
     p.add_argument("--ceiling", action="store_true",
                    help="diagnostic: also score a plan built from E[true uplift | features] (LightGBM fitted to "
                         "the experiment rows' TRUE uplift) - the most any estimator on these features can reach")
@@ -64,11 +71,13 @@ def main(argv: list[str] | None = None) -> dict:
                                    contact_cost=a.contact_cost, method=a.method,
                                    selection=a.selection, stretch=tuple(float(v) for v in a.stretch.split(",")),
                                    top_k=a.top_k, linear=not a.no_linear,
-                                   ceiling=a.ceiling)
+                                   ceiling=a.ceiling, auxiliary=a.auxiliary_outcome_cols,
+                                   permute_auxiliary=a.permute_auxiliary)
     res["seconds"] = round(time.time() - t0, 1)
     table = pd.DataFrame(res["plans"])
     print(f"simulator {res['simulator']}: budget {res['budget']:.2f}, uplift model {res['uplift_model']}, "
-          f"allocation {res['allocation_method']}")
+          f"allocation {res['allocation_method']}, auxiliary outcomes {res['auxiliary_outcomes'] or 'none'}"
+          f"{' (permuted)' if res['auxiliary_permuted'] else ''}")
     print(table.to_string(index=False))
     def ratio(v: float | None, what: str) -> str:
         return f"{v}x {what}" if v is not None else f"{what} plan makes no profit (ratio undefined)"

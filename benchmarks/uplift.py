@@ -8,6 +8,9 @@ Hillstrom, Womens E-Mail vs No E-Mail, outcome visit (50/50 split, seed 42)::
         --treatment-col segment --control-value "No E-Mail" --outcome-col visit \
         --exclude-cols conversion,spend --arms "Womens E-Mail" --seed 42
 
+``--auxiliary-outcome-col visit`` (target conversion, ``--exclude-cols visit,spend``) also scores the
+surrogate-assisted model (:class:`growthpilot.decide.surrogate_uplift.SurrogateUplift`) on the test half.
+
 Independent scoring: ``--train A.csv --test B.csv --predictions-out preds.csv`` writes one
 ``predicted_uplift_<arm>`` column per arm, in the test file's row order. ``--simulate`` runs on the
 project's simulator (``growthpilot.simulate.simulate_uplift_experiment``) and adds true-uplift scores.
@@ -55,6 +58,10 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--n", type=int, default=30000, help="rows to simulate with --simulate")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--predictions-out", help="CSV of the chosen model's predicted uplift per test row")
+    p.add_argument("--auxiliary-outcome-col",
+                   help="also score SurrogateUplift (uplift learnt on this frequent outcome, e.g. visit, mapped to "
+                        "the target by a cross-fitted line) on the test half; not a candidate of the CV choice. "
+                        "Exclude the column from the features (--exclude-cols)")
     a = p.parse_args(argv)
 
     exclude = _csv_list(a.exclude_cols)
@@ -86,6 +93,18 @@ def main(argv: list[str] | None = None) -> dict:
     t0 = time.time()
     res = run_uplift_benchmark(train, test, spec, learners=_csv_list(a.learners), cv=a.cv,
                                n_boot=a.n_boot, seed=a.seed)
+    if a.auxiliary_outcome_col and res.rows:
+        from growthpilot.decide.surrogate_uplift import SurrogateUplift
+        from growthpilot.decide.uplift_benchmark import score_predictions
+
+        feats = spec.features(train)
+        tr = spec.select(train)
+        sur = SurrogateUplift(base="lin", random_state=a.seed).fit(
+            tr[feats], tr[a.treatment_col], tr[a.outcome_col], aux=tr[a.auxiliary_outcome_col],
+            control=a.control_value)
+        for rec in score_predictions(test[a.outcome_col], test[a.treatment_col], str(a.control_value), sur.arms_,
+                                     sur.predict(test[feats]), n_boot=a.n_boot, seed=a.seed):
+            res.rows.append({"model": f"surrogate_{a.auxiliary_outcome_col}", "chosen": False, "cv_score": None, **rec})
     summary = res.summary()
     summary["seconds"] = round(time.time() - t0, 1)
     if truth is not None:

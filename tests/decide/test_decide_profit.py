@@ -123,8 +123,9 @@ def test_benchmark_selection_choices():
     with pytest.raises(DataError, match="selection"):
         run_allocation_benchmark(**kw, selection="auuc")
     # diagnostic ceiling: a plan from E[true uplift | features], reported beside the model's plan
-    res = run_allocation_benchmark(**kw, selection="profit", linear=False, ceiling=True, method="greedy")
-    assert "lin" not in res["uplift_model"]
+    res = run_allocation_benchmark(**kw, selection="profit", linear=False, auxiliary="none", ceiling=True,
+                                   method="greedy")
+    assert "lin" not in res["uplift_model"] and res["auxiliary_outcomes"] == []
     assert [r["plan"] for r in res["plans"]][-1] == "ceiling_diagnostic"
     assert res["ceiling_share_of_oracle"] > 0.5
 

@@ -9,8 +9,9 @@ likely buyers get the offer that pays best on average) - all under the same budg
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -44,6 +45,23 @@ class Scenario:
     true_cost: np.ndarray
     train_uplift: np.ndarray  # the experiment rows' true uplift (n_train, offers) and baseline: ceiling only
     train_p0: np.ndarray
+    outcomes: pd.DataFrame = field(default_factory=pd.DataFrame)  # the experiment's other outcome columns
+
+
+def auxiliary_outcomes(outcomes: pd.DataFrame, y: np.ndarray, cols: str | Sequence[str] = "auto",
+                       *, min_ratio: float = 2.0) -> list[str]:
+    """Auxiliary outcome columns for the surrogate candidates. ``"auto"``: every other outcome of the
+    experiment that is non-zero at least ``min_ratio`` times as often as the target (a visit beside a rare
+    conversion; not the spend of the same conversions); ``"none"``/empty: none; else the named columns."""
+    if isinstance(cols, str):
+        if cols == "auto":
+            rate = max(float(np.mean(np.asarray(y) != 0)), 1e-12)
+            return [c for c in outcomes.columns if float(np.mean(outcomes[c].to_numpy() != 0)) >= min_ratio * rate]
+        cols = [] if cols in ("", "none") else [c.strip() for c in cols.split(",") if c.strip()]
+    missing = [c for c in cols if c not in outcomes.columns]
+    if missing:
+        raise DataError(f"auxiliary outcome(s) {missing} are not in the experiment; outcomes: {list(outcomes.columns)}")
+    return list(cols)
 
 
 def _offers_scenario(n_train: int, n_test: int, seed: int) -> Scenario:
@@ -63,7 +81,7 @@ def _offers_scenario(n_train: int, n_test: int, seed: int) -> Scenario:
     et = exp_truth.pivot(index="customer_id", columns="arm").loc[exp["customer_id"]]
     return Scenario(names, exp[feats], exp["arm"].to_numpy(), exp["converted"].to_numpy(float), fresh[feats],
                     economics, tr["true_profit"][names].to_numpy(), tr["cost"][names].to_numpy(),
-                    et["true_uplift"][names].to_numpy(), et["base_prob"][names[0]].to_numpy())
+                    et["true_uplift"][names].to_numpy(), et["base_prob"][names[0]].to_numpy(), exp[["revenue"]])
 
 
 def _experiment_scenario(n_train: int, n_test: int, seed: int, outcome: str, contact_cost: float,
@@ -83,9 +101,11 @@ def _experiment_scenario(n_train: int, n_test: int, seed: int, outcome: str, con
     true_u = np.column_stack([truth[f"true_uplift_{outcome}_{a}"].to_numpy() for a in names])
     cost = np.full(true_u.shape, contact_cost)
     train_u = np.column_stack([exp_truth[f"true_uplift_{outcome}_{a}"].to_numpy() for a in names])
+    others = [c for c in ("visit", "conversion", "spend") if c != outcome and c in exp.columns]
     return Scenario(names, exp[feats], exp["treatment"].to_numpy(), exp[outcome].to_numpy(float), fresh[feats],
                     economics, true_u * value - cost, cost, train_u,
-                    exp_truth[f"base_prob_{outcome}"].to_numpy())
+                    exp_truth.get(f"base_prob_{outcome}", exp_truth.get(f"base_{outcome}")).to_numpy(),
+                    exp[others].astype(float))
 
 
 def ceiling_predictions(sc: Scenario, *, random_state: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -104,6 +124,13 @@ def ceiling_predictions(sc: Scenario, *, random_state: int = 0) -> tuple[np.ndar
 
     u = np.column_stack([fit(sc.train_uplift[:, j]) for j in range(sc.train_uplift.shape[1])])
     return np.clip(fit(sc.train_p0), 0.0, 1.0), u
+
+
+def _label(c: dict[str, Any]) -> str:
+    if not c["learner"].startswith("sur_"):
+        return c["learner"]
+    p = json.loads(c["params"])
+    return f"{c['learner']}[{p.get('base')},{p.get('line', 'arm')}]"
 
 
 def _fill(order: np.ndarray, offer: np.ndarray, cost: np.ndarray, budget: float) -> np.ndarray:
@@ -132,10 +159,14 @@ def run_allocation_benchmark(
     top_k: int = 5,
     linear: bool = True,
     ceiling: bool = False,
+    auxiliary: str | Sequence[str] = "auto",
+    permute_auxiliary: bool = False,
 ) -> dict[str, Any]:
     """Run the benchmark; returns the metrics (incremental profit by plan, shares of the oracle).
 
-    ``budget_share`` sets the budget as a share of what the oracle would spend without a budget.
+    ``budget_share`` sets the budget as a share of what the oracle would spend without a budget;
+    ``auxiliary`` the experiment's other outcomes given to the surrogate candidates (:func:`auxiliary_outcomes`);
+    ``permute_auxiliary`` (check) shuffles them across rows, so they carry no information.
     """
     if simulator == "offers":
         sc = _offers_scenario(n_train, n_test, seed)
@@ -149,11 +180,14 @@ def run_allocation_benchmark(
     free = alloc.allocate(sc.true_profit, sc.true_cost)
     budget = budget_share * free.total_cost  # the business constraint; models see only this number
     oracle = alloc.allocate(sc.true_profit, sc.true_cost, budget=budget)
+    aux_cols = auxiliary_outcomes(sc.outcomes, sc.y, auxiliary)
+    perm = np.random.default_rng(seed + 99).permutation(len(sc.y)) if permute_auxiliary else slice(None)
+    aux = {c: sc.outcomes[c].to_numpy(float)[perm] for c in aux_cols}
     model = fit_plan_model(selection, sc.X, sc.treatment, sc.y, control="control", economics=sc.economics,
-                           budget_rate=budget / n_test, learners=learners, cv=cv, random_state=seed,
+                           budget_rate=budget / n_test, learners=learners, cv=cv, random_state=seed, aux=aux,
                            stretch=stretch, top_k=top_k, **({} if linear else {"linear_grid": ()}))
     chosen = (model.best_name_ if selection == "qini"
-              else "mean of " + ", ".join(f"{c['learner']} x{c['stretch']}" for c in model.chosen_))
+              else "mean of " + ", ".join(f"{_label(c)} x{c['stretch']}" for c in model.chosen_))
     u = model.predict(sc.fresh)[:, [list(model.arms_).index(o) for o in sc.offers]]
     p0 = model.predict_baseline(sc.fresh)
     est_profit, est_cost = sc.economics(sc.fresh).profit_cost(p0, u)
@@ -182,7 +216,8 @@ def run_allocation_benchmark(
     p = {r["plan"]: r["true_incremental_profit"] for r in table}
     return {
         "simulator": simulator, "n_train": n_train, "n_test": n_test, "budget": round(budget, 2),
-        "offers": sc.offers, "uplift_model": chosen, "selection": selection, "allocation_method": plan.method,
+        "offers": sc.offers, "auxiliary_outcomes": aux_cols, "auxiliary_permuted": bool(permute_auxiliary and aux_cols),
+        "uplift_model": chosen, "selection": selection, "allocation_method": plan.method,
         "plans": table,
         "share_of_oracle": round(p["model"] / p["oracle"], 4) if p["oracle"] > 0 else None,
         "vs_random": round(p["model"] / p["random"], 3) if p["random"] > 0 else None,

@@ -3,10 +3,11 @@
 Ranking metrics (Qini, AUUC) ignore what an allocation needs: the size of the uplift next to each offer's
 cost, and the choice between offers. :class:`ProfitUpliftModel` cross-fits every candidate (learner x LightGBM
 settings, a penalised logistic regression with arm interactions (:class:`~growthpilot.decide.linear_uplift.
-LinearUplift`, low variance where trees are noisy), three ensembles, and a "stretch" of the predictions around
-their arm mean, since regularised models shrink uplift towards it), builds the plan on each candidate's
-out-of-fold predictions under the same budget per customer, and scores it with doubly-robust profit estimates
-(:mod:`growthpilot.decide.policy`). Only the experiment's own rows are used. The ``top_k`` best candidates
+LinearUplift`, low variance where trees are noisy), three ensembles, given auxiliary outcomes (a visit beside a
+rare conversion) the surrogate candidates (:class:`~growthpilot.decide.surrogate_uplift.SurrogateUplift`), and
+a "stretch" of the predictions around their arm mean, since regularised models shrink uplift towards it),
+builds the plan on each candidate's out-of-fold predictions under the same budget per customer, and scores
+it with doubly-robust profit estimates (:mod:`growthpilot.decide.policy`). Only the experiment's own rows are used. The ``top_k`` best candidates
 are refit on all rows and their (stretched) predictions averaged: the validated profits of close candidates
 differ by less than their noise, and the average of several good plans' models is steadier than the single
 noisy winner.
@@ -30,6 +31,7 @@ from growthpilot.decide._features import FeatureEncoder
 from growthpilot.decide.allocation import OfferAllocator
 from growthpilot.decide.linear_uplift import LinearUplift
 from growthpilot.decide.policy import Economics, dr_scores, policy_value
+from growthpilot.decide.surrogate_uplift import SurrogateUplift
 from growthpilot.decide.uplift_learners import LEARNERS, _lgbm, _response
 from growthpilot.decide.uplift_model import DEFAULT_GRID, UpliftModel
 from growthpilot.errors import DataError, NotFittedError
@@ -38,6 +40,10 @@ DEFAULT_ENSEMBLES: tuple[tuple[str, ...], ...] = (("s", "t", "x", "dr", "ct"), (
 DEFAULT_LINEAR_GRID: tuple[dict[str, Any], ...] = ({"C": 1.0, "interaction_scale": 1.0},
                                                    {"C": 1.0, "interaction_scale": 0.3})
 """Settings of the penalised-regression candidate (``"lin"``, :class:`LinearUplift`); ensembles use the first."""
+DEFAULT_SURROGATE_GRID: tuple[dict[str, Any], ...] = tuple(
+    {"base": b, "scale": "ratio", "line": ln} for b, ln in (("lin", "arm"), ("lin", "pooled"), ("lin", "proportional"),
+                                                            ("x", "proportional")))
+"""Settings of the surrogate candidates (:class:`SurrogateUplift`), tried for every auxiliary outcome."""
 
 
 class ProfitUpliftModel:
@@ -50,6 +56,8 @@ class ProfitUpliftModel:
         ``"lin"`` is the linear candidate with the first ``linear_grid`` setting).
     linear_grid : settings of :class:`~growthpilot.decide.linear_uplift.LinearUplift` tried as candidates
         (empty: no linear candidate).
+    surrogate_grid : settings of :class:`~growthpilot.decide.surrogate_uplift.SurrogateUplift` tried for every
+        auxiliary outcome given to :meth:`fit` (candidate ``"sur_<column>"``; empty: none).
     stretch : factors ``a`` tried on ``mean + a * (u - mean)`` per arm (1 = predictions as they are).
     cv : folds for cross-fitting (every row is scored out of fold once).
     top_k : how many of the best candidates (by validated profit) are averaged into the final model.
@@ -64,12 +72,15 @@ class ProfitUpliftModel:
     def __init__(self, *, learners: Sequence[str] = ("s", "t", "x", "dr", "ct"),
                  param_grid: Sequence[dict[str, Any]] | None = None,
                  ensembles: Sequence[Sequence[str]] = DEFAULT_ENSEMBLES,
-                 linear_grid: Sequence[dict[str, Any]] = DEFAULT_LINEAR_GRID, stretch: Sequence[float] = (1.0, 1.5),
+                 linear_grid: Sequence[dict[str, Any]] = DEFAULT_LINEAR_GRID,
+                 surrogate_grid: Sequence[dict[str, Any]] = DEFAULT_SURROGATE_GRID,
+                 stretch: Sequence[float] = (1.0, 1.5),
                  cv: int = 2, top_k: int = 5, random_state: int = 0, n_jobs: int = 1) -> None:
         self.learners = tuple(learners)
         self.param_grid = param_grid
         self.ensembles = ensembles
         self.linear_grid = tuple(linear_grid)
+        self.surrogate_grid = tuple(surrogate_grid)
         self.stretch = tuple(stretch)
         self.cv = cv
         self.top_k = top_k
@@ -91,17 +102,27 @@ class ProfitUpliftModel:
                 cands["ens_" + "_".join(mem)] = mem
         return cands
 
-    def _fit_one(self, name: str, params: dict[str, Any], X, t, y, control):
+    def _fit_one(self, name: str, params: dict[str, Any], X, t, y, control, aux: dict[str, np.ndarray]):
+        if name == "sur":  # the calibration lines share one fit of the auxiliary model per row set
+            params = dict(params)
+            col, line = params.pop("aux"), params.pop("line", "arm")
+            key = (col, json.dumps(params, sort_keys=True), hash(np.asarray(X.index).tobytes()))
+            if key not in self._sur_cache:
+                self._sur_cache[key] = SurrogateUplift(**params, random_state=self.random_state,
+                                                       n_jobs=self.n_jobs).fit(X, t, y, aux=aux[col], control=control)
+            return self._sur_cache[key].with_line(line)
         if name == "lin":
             return LinearUplift(**params).fit(X, t, y, control=control)
         return LEARNERS[name](**params, random_state=self.random_state, n_jobs=self.n_jobs).fit(
             X, t, y, control=control)
 
     def fit(self, X: pd.DataFrame, treatment, y, *, control: Any = 0,
-            economics: Callable[[pd.DataFrame], Economics], budget_rate: float | None = None
-            ) -> ProfitUpliftModel:
+            economics: Callable[[pd.DataFrame], Economics], budget_rate: float | None = None,
+            aux: pd.DataFrame | dict[str, Any] | None = None) -> ProfitUpliftModel:
         """Fit on an experiment; ``economics(X)`` gives the offers' economics for any rows (columns in
-        ``arms_`` order), ``budget_rate`` the budget per customer (``None``: no budget)."""
+        ``arms_`` order), ``budget_rate`` the budget per customer (``None``: no budget), ``aux`` auxiliary
+        outcomes of the same rows (e.g. visits beside conversions; columns by name) for the surrogate
+        candidates. They are only training signals: the candidates are still scored on ``y``."""
         X = X.reset_index(drop=True)
         t = pd.Series(np.asarray(treatment)).astype(str).to_numpy()
         y = np.asarray(y, dtype=float)
@@ -113,6 +134,11 @@ class ProfitUpliftModel:
         arms = sorted(set(t) - {control})
         if not arms:
             raise DataError("the treatment column has only the control value; an uplift model needs an arm")
+        aux = {} if aux is None else {str(k): np.asarray(v, dtype=float) for k, v in dict(aux).items()}
+        bad = [k for k, v in aux.items() if v.shape != y.shape or np.isnan(v).any()]
+        if bad:
+            raise DataError(f"auxiliary outcome(s) {bad} must have one value per row ({len(y)}) and no missing values")
+        self._sur_cache: dict[tuple, SurrogateUplift] = {}
         binary = bool(set(np.unique(y)) <= {0.0, 1.0})
         cands = self._members()
         grid = list(self.param_grid or DEFAULT_GRID)
@@ -141,7 +167,8 @@ class ProfitUpliftModel:
         def oof_of(name: str, params: dict[str, Any]) -> np.ndarray:
             out = np.zeros((n, m))
             for a, b in folds:
-                out[b] = self._fit_one(name, params, X.iloc[a], t[a], y[a], control).predict(X.iloc[b])
+                out[b] = self._fit_one(name, params, X.iloc[a], t[a], y[a], control,
+                                       {k: v[a] for k, v in aux.items()}).predict(X.iloc[b])
             return out
 
         def score(cname: str, members: list[tuple[str, str]], oofs: list[np.ndarray]) -> None:
@@ -158,6 +185,10 @@ class ProfitUpliftModel:
         lin_oof = {pj: oof_of("lin", json.loads(pj)) for pj in lin_grid}
         for pj in lin_grid:
             score("lin", [("lin", pj)], [lin_oof[pj]])
+        for col in aux:
+            for setting in self.surrogate_grid:
+                pj = json.dumps({"aux": col, **setting}, sort_keys=True)
+                score(f"sur_{col}", [("sur", pj)], [oof_of("sur", json.loads(pj))])
         for params in grid:
             pj = json.dumps(params, sort_keys=True)
             oof = {name: oof_of(name, params) for name in self.learners}
@@ -170,16 +201,18 @@ class ProfitUpliftModel:
         best = ranked[0]
         self.best_name_, self.best_stretch_, self.best_score_ = best["learner"], best["stretch"], best["score"]
         self.best_params_ = json.loads(best["params"])
-        gbm_best = next((json.loads(r["params"]) for r in ranked if r["_members"][-1][0] != "lin"), dict(grid[0]))
+        gbm_best = next((json.loads(r["params"]) for r in ranked if r["_members"][-1][0] not in ("lin", "sur")),
+                        dict(grid[0]))
         fitted: dict[tuple[str, str], Any] = {}  # each (learner, settings) refit once, shared by ensembles
         self.chosen_ = []
         for r in ranked[: int(self.top_k)]:
             for k, pj in r["_members"]:
                 if (k, pj) not in fitted:
-                    fitted[(k, pj)] = self._fit_one(k, json.loads(pj), X, t, y, control)
+                    fitted[(k, pj)] = self._fit_one(k, json.loads(pj), X, t, y, control, aux)
             self.chosen_.append({"learner": r["learner"], "params": r["params"], "stretch": r["stretch"],
                                  "score": r["score"], "center": r["_center"],
                                  "models": [fitted[km] for km in r["_members"]]})
+        del self._sur_cache
         for r in self.cv_results_:
             r.pop("_center", None)
             r.pop("_members", None)
@@ -220,12 +253,14 @@ SELECTIONS = ("profit", "qini")
 
 def fit_plan_model(selection: str, X: pd.DataFrame, treatment, y, *, control: Any,
                    economics: Callable[[pd.DataFrame], Economics], budget_rate: float | None,
-                   learners: Sequence[str], cv: int, random_state: int, **profit_options: Any):
+                   learners: Sequence[str], cv: int, random_state: int, aux: dict[str, Any] | None = None,
+                   **profit_options: Any):
     """The uplift model behind a plan, fitted: chosen by the plan's validated profit (``"profit"``,
-    :class:`ProfitUpliftModel` with ``profit_options``) or by Qini (``"qini"``, :class:`UpliftModel`)."""
+    :class:`ProfitUpliftModel` with ``profit_options`` and auxiliary outcomes ``aux``) or by Qini (``"qini"``,
+    :class:`UpliftModel`, which ignores ``aux``)."""
     if selection == "profit":
         return ProfitUpliftModel(learners=learners, cv=cv, random_state=random_state, **profit_options).fit(
-            X, treatment, y, control=control, economics=economics, budget_rate=budget_rate)
+            X, treatment, y, control=control, economics=economics, budget_rate=budget_rate, aux=aux)
     if selection == "qini":
         return UpliftModel(learners=learners, cv=cv, random_state=random_state).fit(X, treatment, y, control=control)
     raise DataError(f"selection must be one of {SELECTIONS}, got {selection!r}")
