@@ -66,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--tune", type=int, default=500)
     p.add_argument("--chains", type=int, default=2)
     p.add_argument("--random-seed", type=int, default=0)
+    p.add_argument("--hill-slope-prior", default=None, metavar="MU,SD",
+                   help="Gamma prior (mean,sd) of the Hill slope instead of the default (e.g. 1.8,0.5, the previous one)")
     p.add_argument("--predictions-out", default=None, help="write per-week predictions (CSV)")
     a = p.parse_args(argv)
     console = Console(stderr=True)
@@ -96,6 +98,12 @@ def main(argv: list[str] | None = None) -> int:
         truth = pd.read_csv(a.truth)
         truth_map = {c: m for c in truth["channel"] if (m := match_channel(c, spend_cols))}
 
+    model_config = None
+    if a.hill_slope_prior:
+        from pymc_extras.prior import Prior
+
+        mu, sd = (float(v) for v in a.hill_slope_prior.split(","))
+        model_config = {"saturation_slope": Prior("Gamma", mu=mu, sigma=sd)}
     t0 = time.perf_counter()
     res = run_benchmark(
         data, date_col=date_col, target_col=target_col, spend_cols=spend_cols, control_cols=control_cols,
@@ -103,7 +111,8 @@ def main(argv: list[str] | None = None) -> int:
         compare_uncalibrated=not a.no_uncalibrated, truth_channel_map=truth_map,
         model_params=dict(adstock=a.adstock, saturation=a.saturation, l_max=a.l_max,
                           yearly_seasonality=a.yearly_seasonality, draws=a.draws, tune=a.tune, chains=a.chains,
-                          random_seed=a.random_seed, lift_likelihood=a.lift_likelihood),
+                          random_seed=a.random_seed, lift_likelihood=a.lift_likelihood,
+                          model_config=model_config),
         log=lambda m: console.print(m),
     )
     out = Console(width=170)

@@ -192,3 +192,22 @@ def test_benchmark_scoring_against_truth():
     res = BenchmarkResult({"calibrated": table}, None, {"calibrated": {"mape_oot": 2.0, "fit_seconds": 9.0}})
     js = final_metrics(res)
     assert js["roi"]["c"] == 3.9 and js["roi_interval"]["b"] == [1.0, 1.5] and js["mape_oot"] == 2.0
+
+
+def test_default_hill_prior_does_not_lean_to_s_curves():
+    """Average / marginal ROI at typical spend, ``(k^s + 1) / (s k^s)``, is centred above 1 (diminishing returns)."""
+    from scipy import stats
+
+    from growthpilot.mmm.saturation import ReferenceHillSaturation
+
+    def gamma(prior):
+        mu, sd = prior.parameters["mu"], prior.parameters["sigma"]
+        return stats.gamma(a=(mu / sd) ** 2, scale=sd**2 / mu)
+
+    priors = ReferenceHillSaturation().default_priors
+    slope, kappa = gamma(priors["slope"]), gamma(priors["kappa"])
+    assert slope.cdf(1.0) > 0.1 and slope.cdf(0.5) < 0.01  # concave curves possible, vertical ones not
+    rng = np.random.default_rng(0)
+    s, k = slope.rvs(20_000, random_state=rng), kappa.rvs(20_000, random_state=rng)
+    ratio = (k**s + 1) / (s * k**s)
+    assert 1.2 < np.median(ratio) < 2.0
