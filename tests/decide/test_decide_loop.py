@@ -47,3 +47,23 @@ def test_no_measured_campaigns_is_a_clear_error(workspace):
 def test_unknown_selection_is_a_clear_error(shop):
     with pytest.raises(DataError, match="selection"):
         plan_next_campaign(shop, selection="auc")
+
+
+def test_plan_next_campaign_gives_frequent_intermediate_outcomes_as_auxiliary(shop, monkeypatch):
+    import growthpilot.decide.profit_model as pm
+
+    exp = experiment_table(shop)
+    assert {"outcome_open", "outcome_click"} <= set(exp.columns)
+    assert exp["outcome_open"].isin([0.0, 1.0]).all() and exp["outcome_open"].mean() > exp["converted"].mean()
+    seen = {}
+    real = pm.fit_plan_model
+
+    def spy(selection, X, treatment, y, **kw):
+        seen.update(X=X, aux=kw.get("aux"), y=y)
+        return real(selection, X, treatment, y, **kw)
+
+    monkeypatch.setattr(pm, "fit_plan_model", spy)
+    res = plan_next_campaign(shop, budget=0.1, cost_per_send=0.002, cv=2)
+    assert "outcome_open" in seen["aux"] and not any(c.startswith("outcome_") for c in seen["X"].columns)
+    assert all(len(v) == len(seen["y"]) for v in seen["aux"].values())
+    assert res.cost <= 0.1 + 1e-9

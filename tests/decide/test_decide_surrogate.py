@@ -4,10 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from growthpilot.decide.allocation_benchmark import auxiliary_outcomes
 from growthpilot.decide.policy import Economics
 from growthpilot.decide.profit_model import ProfitUpliftModel
-from growthpilot.decide.surrogate_uplift import SurrogateUplift
+from growthpilot.decide.surrogate_uplift import SurrogateUplift, auxiliary_outcomes
 from growthpilot.errors import DataError, NotFittedError
 
 

@@ -21,6 +21,7 @@ from growthpilot.decide._features import FeatureEncoder
 from growthpilot.decide.allocation import OfferAllocator
 from growthpilot.decide.policy import Economics
 from growthpilot.decide.profit_model import fit_plan_model
+from growthpilot.decide.surrogate_uplift import auxiliary_outcomes
 from growthpilot.errors import DataError
 from growthpilot.simulate.offers import (
     DEFAULT_OFFERS,
@@ -46,22 +47,6 @@ class Scenario:
     train_uplift: np.ndarray  # the experiment rows' true uplift (n_train, offers) and baseline: ceiling only
     train_p0: np.ndarray
     outcomes: pd.DataFrame = field(default_factory=pd.DataFrame)  # the experiment's other outcome columns
-
-
-def auxiliary_outcomes(outcomes: pd.DataFrame, y: np.ndarray, cols: str | Sequence[str] = "auto",
-                       *, min_ratio: float = 2.0) -> list[str]:
-    """Auxiliary outcome columns for the surrogate candidates. ``"auto"``: every other outcome of the
-    experiment that is non-zero at least ``min_ratio`` times as often as the target (a visit beside a rare
-    conversion; not the spend of the same conversions); ``"none"``/empty: none; else the named columns."""
-    if isinstance(cols, str):
-        if cols == "auto":
-            rate = max(float(np.mean(np.asarray(y) != 0)), 1e-12)
-            return [c for c in outcomes.columns if float(np.mean(outcomes[c].to_numpy() != 0)) >= min_ratio * rate]
-        cols = [] if cols in ("", "none") else [c.strip() for c in cols.split(",") if c.strip()]
-    missing = [c for c in cols if c not in outcomes.columns]
-    if missing:
-        raise DataError(f"auxiliary outcome(s) {missing} are not in the experiment; outcomes: {list(outcomes.columns)}")
-    return list(cols)
 
 
 def _offers_scenario(n_train: int, n_test: int, seed: int) -> Scenario:

@@ -16,6 +16,8 @@ import pandas as pd
 from growthpilot.errors import DataError
 
 CONTROL_ARMS = ("control", "holdout")
+INTERMEDIATE = ("click", "visit", "open")
+"""Outcome types recorded beside conversions that may serve as the surrogate's frequent outcome."""
 
 
 @dataclass
@@ -36,7 +38,8 @@ def _numeric(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def experiment_table(ws) -> pd.DataFrame:
-    """One row per past send: customer features as of the campaign start, arm and conversion (0/1)."""
+    """One row per past send: customer features as of the campaign start, arm, conversion (0/1) and, for
+    every intermediate outcome type recorded (:data:`INTERMEDIATE`), ``outcome_<type>`` (0/1)."""
     from growthpilot.features import warehouse_features
 
     wh = ws.warehouse
@@ -49,6 +52,11 @@ def experiment_table(ws) -> pd.DataFrame:
     conv["converted"] = 1.0
     sends = sends.merge(conv.drop_duplicates(), on=["campaign_id", "customer_id"], how="left")
     sends["converted"] = sends["converted"].fillna(0.0)
+    other = wh.read(wh.table("outcomes").filter(lambda t: t.outcome_type.isin(list(INTERMEDIATE)))
+                    .select("campaign_id", "customer_id", "outcome_type")).drop_duplicates()
+    for kind in (k for k in INTERMEDIATE if (other["outcome_type"] == k).any()):
+        hit = other.loc[other["outcome_type"] == kind, ["campaign_id", "customer_id"]].assign(**{f"outcome_{kind}": 1.0})
+        sends = sends.merge(hit, on=["campaign_id", "customer_id"], how="left").fillna({f"outcome_{kind}": 0.0})
     sends["arm"] = sends["arm"].astype(str).replace({a: "control" for a in CONTROL_ARMS})
     with_control = sends.groupby("campaign_id")["arm"].transform(lambda a: (a == "control").any())
     sends = sends[with_control]
@@ -73,18 +81,23 @@ def plan_next_campaign(
     a conversion is the mean conversion value times the catalogue's mean margin rate, and the budget
     covers sends to a fifth of the customers. ``selection="profit"`` (default) chooses the uplift
     model by the doubly-robust profit of the plan it leads to at this budget
-    (:class:`~growthpilot.decide.ProfitUpliftModel`); ``"qini"`` by Qini, as
-    :class:`~growthpilot.decide.UpliftModel` does.
+    (:class:`~growthpilot.decide.ProfitUpliftModel`; recorded clicks, visits or opens more frequent than
+    conversions are its auxiliary outcomes for the surrogate candidates, never features);
+    ``"qini"`` by Qini, as :class:`~growthpilot.decide.UpliftModel` does.
     """
     from growthpilot.campaigns.eligibility import consented
     from growthpilot.decide.policy import Economics
     from growthpilot.decide.profit_model import fit_plan_model
+    from growthpilot.decide.surrogate_uplift import auxiliary_outcomes
     from growthpilot.decide.targeting import plan_offers
     from growthpilot.features import warehouse_features
 
     wh = ws.warehouse
     exp = experiment_table(ws)
-    X = _numeric(exp.drop(columns=["campaign_id", "arm", "ts", "converted"]))
+    outcomes = exp[[c for c in exp.columns if c.startswith("outcome_")]]
+    X = _numeric(exp.drop(columns=["campaign_id", "arm", "ts", "converted", *outcomes.columns]))
+    aux = {c: outcomes[c].to_numpy(float) for c in auxiliary_outcomes(outcomes, exp["converted"].to_numpy(),
+                                                                               min_ratio=1.0)}
     now = wh.read(wh.table("orders").aggregate(last=lambda t: t.ts.max()))["last"].iloc[0]
     current = wh.read(warehouse_features(wh, pd.Timestamp(now).normalize() + pd.Timedelta(days=1)))
     ids = current["customer_id"].astype(str).tolist()
@@ -95,7 +108,8 @@ def plan_next_campaign(
     model = fit_plan_model(
         selection, X, exp["arm"], exp["converted"], control="control",
         economics=lambda rows: Economics(margin=np.full(len(rows), margin), fixed=np.full((len(rows), arm_count), send_cost)),
-        budget_rate=budget / max(len(ids), 1), learners=learners, cv=cv, random_state=seed, ensembles=(learners,))
+        budget_rate=budget / max(len(ids), 1), learners=learners, cv=cv, random_state=seed, ensembles=(learners,),
+        aux=aux)
     uplift = model.predict(_numeric(current)[X.columns])
     arms = list(model.arms_)
     cost = np.full((len(ids), len(arms)), send_cost)

@@ -25,6 +25,7 @@ about the target's uplift, the slope is near zero, the candidate predicts about 
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -169,3 +170,19 @@ class SurrogateUplift:
             raise NotFittedError("SurrogateUplift is not fitted yet; call fit(X, treatment, y, aux=...) first")
         z = self._score(self.parts_, X, self.encoder_.transform(X))
         return self.coef_[:, 0] + self.coef_[:, 1] * z
+
+
+def auxiliary_outcomes(outcomes: pd.DataFrame, y: np.ndarray, cols: str | Sequence[str] = "auto",
+                       *, min_ratio: float = 2.0) -> list[str]:
+    """Auxiliary outcome columns for the surrogate candidates. ``"auto"``: every other outcome of the
+    experiment that is non-zero at least ``min_ratio`` times as often as the target (a visit beside a rare
+    conversion; not the spend of the same conversions); ``"none"``/empty: none; else the named columns."""
+    if isinstance(cols, str):
+        if cols == "auto":
+            rate = max(float(np.mean(np.asarray(y) != 0)), 1e-12)
+            return [c for c in outcomes.columns if float(np.mean(outcomes[c].to_numpy() != 0)) >= min_ratio * rate]
+        cols = [] if cols in ("", "none") else [c.strip() for c in cols.split(",") if c.strip()]
+    missing = [c for c in cols if c not in outcomes.columns]
+    if missing:
+        raise DataError(f"auxiliary outcome(s) {missing} are not in the experiment; outcomes: {list(outcomes.columns)}")
+    return list(cols)
