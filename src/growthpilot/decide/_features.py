@@ -54,3 +54,14 @@ def _frame(X) -> pd.DataFrame:
     if arr.ndim != 2:
         raise DataError(f"features must be a 2-D table; got shape {arr.shape}")
     return pd.DataFrame(arr, columns=[f"x{i}" for i in range(arr.shape[1])])
+
+
+def control_and_arms(t: np.ndarray, control) -> tuple[str, list[str]]:
+    """The control value as a string and the sorted treatment arms; a clear error when either is missing."""
+    values = set(t)
+    if str(control) not in values:
+        raise DataError(f"control value {control!r} is not in the treatment column; values: {sorted(values)[:10]}")
+    arms = sorted(values - {str(control)})
+    if not arms:
+        raise DataError("the treatment column has only the control value; an uplift model needs an arm")
+    return str(control), arms

@@ -24,6 +24,7 @@ from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, SplineTransformer, StandardScaler
 
+from growthpilot.decide._features import control_and_arms
 from growthpilot.errors import DataError, NotFittedError
 
 
@@ -62,12 +63,7 @@ class LinearUplift:
         y = np.asarray(y, dtype=float)
         if len(t) != len(X) or len(y) != len(X):
             raise DataError(f"X, treatment and y must have the same rows; got {len(X)}, {len(t)}, {len(y)}")
-        self.control_ = str(control)
-        if self.control_ not in set(t):
-            raise DataError(f"control value {control!r} is not in the treatment column")
-        self.arms_ = sorted(set(t) - {self.control_})
-        if not self.arms_:
-            raise DataError("the treatment column has only the control value; an uplift model needs an arm")
+        self.control_, self.arms_ = control_and_arms(t, control)
         self.binary_ = bool(set(np.unique(y)) <= {0.0, 1.0})
         num = [c for c in X.columns if pd.api.types.is_numeric_dtype(X[c]) and not pd.api.types.is_bool_dtype(X[c])
                and X[c].nunique() > 2]

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import StratifiedKFold
 
-from growthpilot.decide._features import FeatureEncoder
+from growthpilot.decide._features import FeatureEncoder, control_and_arms
 from growthpilot.decide.allocation import OfferAllocator
 from growthpilot.decide.linear_uplift import LinearUplift
 from growthpilot.decide.policy import Economics, dr_scores, policy_value
@@ -126,14 +126,9 @@ class ProfitUpliftModel:
         X = X.reset_index(drop=True)
         t = pd.Series(np.asarray(treatment)).astype(str).to_numpy()
         y = np.asarray(y, dtype=float)
-        control = str(control)
         if len(t) != len(X) or len(y) != len(X):
             raise DataError(f"X, treatment and y must have the same rows; got {len(X)}, {len(t)}, {len(y)}")
-        if control not in set(t):
-            raise DataError(f"control value {control!r} is not in the treatment column; values: {sorted(set(t))[:10]}")
-        arms = sorted(set(t) - {control})
-        if not arms:
-            raise DataError("the treatment column has only the control value; an uplift model needs an arm")
+        control, arms = control_and_arms(t, control)
         aux = {} if aux is None else {str(k): np.asarray(v, dtype=float) for k, v in dict(aux).items()}
         bad = [k for k, v in aux.items() if v.shape != y.shape or np.isnan(v).any()]
         if bad:

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import StratifiedKFold
 
-from growthpilot.decide._features import FeatureEncoder
+from growthpilot.decide._features import FeatureEncoder, control_and_arms
 from growthpilot.decide.linear_uplift import LinearUplift
 from growthpilot.decide.policy import dr_scores
 from growthpilot.decide.uplift_learners import LEARNERS, _lgbm, _response
@@ -129,12 +129,7 @@ class SurrogateUplift:
                             f"{len(aux)}")
         if np.isnan(aux).any() or np.isnan(y).any():
             raise DataError("the target and auxiliary outcomes must not have missing values")
-        self.control_ = str(control)
-        if self.control_ not in set(t):
-            raise DataError(f"control value {control!r} is not in the treatment column")
-        self.arms_ = sorted(set(t) - {self.control_})
-        if not self.arms_:
-            raise DataError("the treatment column has only the control value; an uplift model needs an arm")
+        self.control_, self.arms_ = control_and_arms(t, control)
         groups = [self.control_, *self.arms_]
         self.encoder_ = FeatureEncoder().fit(X)
         Xn = self.encoder_.transform(X)

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import KFold
 
-from growthpilot.decide._features import FeatureEncoder
+from growthpilot.decide._features import FeatureEncoder, control_and_arms
 from growthpilot.errors import DataError, NotFittedError
 
 
@@ -86,12 +86,7 @@ class BaseUpliftLearner:
             raise DataError(f"X, treatment and y must have the same number of rows; got {len(X)}, {len(t)}, {len(y)}")
         if np.isnan(y).any():
             raise DataError("the outcome has missing values; fill or drop those rows before fitting")
-        self.control_ = str(control)
-        if self.control_ not in set(t):
-            raise DataError(f"control value {control!r} is not in the treatment column; values: {sorted(set(t))[:10]}")
-        self.arms_ = sorted(a for a in set(t) if a != self.control_)
-        if not self.arms_:
-            raise DataError("the treatment column has only the control value; an uplift model needs an arm")
+        self.control_, self.arms_ = control_and_arms(t, control)
         self.binary_ = bool(set(np.unique(y)) <= {0.0, 1.0})
         self.encoder_ = FeatureEncoder().fit(X)
         Xn = self.encoder_.transform(X)
