@@ -60,6 +60,11 @@ def window_col(frame: pd.DataFrame) -> str:
     return "block" if "block" in frame else "cutoff"
 
 
+def own_cutoffs(frame: pd.DataFrame) -> pd.DataFrame:
+    """The forecasts made at the windows' own cutoffs (one per date and series): the extra origins dropped."""
+    return frame[frame["cutoff"] == frame["block"]] if "block" in frame else frame
+
+
 def before(frame: pd.DataFrame, cutoff) -> pd.DataFrame:
     """The rows of forecasts made and fully observed by ``cutoff`` (whole windows, no peeking past it)."""
     return frame[frame["end"] <= cutoff] if "end" in frame else frame[frame["cutoff"] < cutoff]

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from growthpilot.errors import DataError
+from growthpilot.forecast.conformal import own_cutoffs
 from growthpilot.forecast.data import series_from_orders
 from growthpilot.forecast.forecaster import MODEL_VERSION, DemandForecaster
 from growthpilot.forecast.hierarchy import SEP, reconcile, summing_matrix
@@ -91,9 +92,7 @@ def forecast_frame(df: pd.DataFrame, *, freq: str, horizon: int, levels: Sequenc
         if set(keep["unique_id"]) == set(S.index):
             resid = None
             if reconcile_method == "mint_shrink" and not fc.backtest_.empty:
-                bt = fc.backtest_
-                if "block" in bt:  # one forecast per date: the windows' own cutoffs, not the extra origins
-                    bt = bt[bt["cutoff"] == bt["block"]]
+                bt = own_cutoffs(fc.backtest_)  # one forecast per date, not the extra origins
                 resid = bt.assign(resid=bt["y"] - bt["chosen"])[["unique_id", "ds", "resid"]]
             method = reconcile_method if resid is not None else "bottom_up"
             rec = reconcile(keep, S, method=method, residuals=resid)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from growthpilot.forecast.conformal import own_cutoffs
 from growthpilot.forecast.metrics import per_window
 from growthpilot.forecast.transform import LOG_BASES, LOG_PREFIX, is_log
 
@@ -183,10 +184,9 @@ def choose(frame: pd.DataFrame, scales: pd.DataFrame, cands: dict[str, tuple[str
     pandas.Series mapping each ``unique_id`` of ``frame`` to a candidate name.
     """
     ids = pd.Index(frame["unique_id"].unique())
-    if "block" in frame:
-        # several origins per window: the extra ones serve the interval calibration; the choice keeps to the
-        # windows' own cutoffs (scoring the run-forward origins too made it worse in the replays)
-        frame = frame[frame["cutoff"] == frame["block"]]
+    # several origins per window: the extra ones serve the interval calibration; the choice keeps to the
+    # windows' own cutoffs (scoring the run-forward origins too made it worse in the replays)
+    frame = own_cutoffs(frame)
     if frame.empty:
         return pd.Series(fallback_candidate(cands), index=ids, dtype=object)
     cands = family_choice(frame, scales, cands)
