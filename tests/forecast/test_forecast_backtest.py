@@ -58,3 +58,11 @@ def test_forecaster_calibrates_on_the_extra_origins():
     assert bt["cutoff"].nunique() == 13 and bt["block"].nunique() == 3  # 6 origins per window, 1 series
     pred = fc.predict()
     assert len(pred) == 6 and (pred["lo_90"] < pred["y_hat"]).all() and (pred["y_hat"] < pred["hi_90"]).all()
+
+
+def test_candidates_include_the_classic_combination_with_seasonal_naive():
+    cands = candidates(("SeasonalNaive", "AutoETS", "AutoARIMA", "AutoTheta", "logAutoETS", "logAutoARIMA",
+                        "logAutoTheta"))
+    assert cands["SeasonalNaive+AutoETS+AutoARIMA+AutoTheta"] == ("SeasonalNaive", "AutoETS", "AutoARIMA", "AutoTheta")
+    assert "SeasonalNaive+logAutoETS+logAutoARIMA+logAutoTheta" in cands
+    assert "SeasonalNaive+AutoETS+AutoARIMA+AutoTheta" not in candidates(("SeasonalNaive", "AutoETS", "AutoTheta"))

@@ -60,3 +60,13 @@ def test_fit_intervals_rejects_an_unknown_or_unavailable_normaliser():
         fit_intervals(cal, "f", normaliser="gaussian")
     with pytest.raises(ValidationError, match="sigma"):
         fit_intervals(cal, "f", normaliser="sigma")
+
+
+def test_fit_intervals_with_several_origins_per_window_uses_the_scale_per_step():
+    # informative sigma, which the choice by interval score would pick on one origin per window
+    cal = _calibration(np.random.default_rng(6), True)
+    assert fit_intervals(cal, "f").normaliser_ == "sigma"
+    dense = cal.assign(block=cal["cutoff"] - cal["cutoff"] % 2)  # windows 1 and 3 run forward from 0 and 2
+    ci = fit_intervals(dense, "f")
+    assert ci.normaliser_ == "scale" and ci.scale_col == "scale"
+    assert fit_intervals(dense, "f", normaliser="sigma").normaliser_ == "sigma"  # an explicit choice is kept

@@ -16,6 +16,9 @@ DEFAULT_ENSEMBLES = (
     ("AutoETS", "AutoTheta", "LightGBM"),
     ("AutoETS", "AutoARIMA", "AutoTheta", "LightGBM"),
     ("SeasonalNaive", "AutoETS", "AutoTheta", "LightGBM"),
+    # the classic combination with seasonal naive as a fourth member: a stable seasonal pattern tempers the
+    # statistical models' trend extrapolation (forecast-1.4)
+    ("SeasonalNaive", "AutoETS", "AutoARIMA", "AutoTheta"),
 )
 
 
