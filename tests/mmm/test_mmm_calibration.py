@@ -65,3 +65,45 @@ def test_lift_test_outside_the_data_is_dropped_not_an_error():
     assert paths.lift[0] == pytest.approx(8.0) and paths.se[0] == pytest.approx(2.0)
     # extra spend goes into the window weeks only (lag-0 path), in proportion to spend there
     assert (paths.shifted_test[0] - paths.shifted_base[0]).sum() == pytest.approx(5.0)
+
+
+@pytest.mark.parametrize("adstock", ["delayed", "geometric"])
+def test_path_likelihood_in_the_graph_equals_the_numpy_replay_with_per_channel_adstock(adstock):
+    """The PyTensor replay added to the PyMC-Marketing graph uses each test's own channel's alpha (and
+    theta): at a point where every channel has a different retention and peak delay it equals
+    :func:`replay_lifts` (no sampling; the model is only built)."""
+    from growthpilot.mmm import MarketingMixModel
+
+    weekly, truth, lifts = simulate_mmm(weeks=70, channels=["tv", "search", "radio"], seed=4)
+    cols = [f"{c}_spend" for c in truth["channel"]]
+    m = MarketingMixModel(adstock=adstock, yearly_seasonality=1)
+    mmm, _, _ = m.build(weekly, date_col="date", target_col="revenue", spend_cols=cols, control_cols=["promo"],
+                        lift_tests=lifts)
+    tests, paths = m.lift_paths_
+    assert len(paths) == len(lifts) and len(set(paths.channel_idx)) == 3  # every channel has a replayed test
+    model = mmm.model
+    mu = model["lift_path_measurements"].owner.inputs[2]  # Normal(mu, sigma): inputs rng, size, mu, sigma
+    names = ["adstock_alpha", *(["adstock_theta"] if adstock == "delayed" else []), "saturation_beta",
+             "saturation_slope", "saturation_kappa"]
+    fn = model.compile_fn([model[n].values for n in names] + [mu], inputs=model.value_vars,
+                          on_unused_input="ignore", point_fn=True)
+    rng = np.random.default_rng(3)
+    point = {k: v + rng.normal(0.0, 0.5, np.shape(v)) for k, v in model.initial_point().items()}
+    *params, modelled = fn(point)
+    values = {n.split("_", 1)[1]: np.asarray(p, dtype=float)[None, :] for n, p in zip(names, params, strict=True)}
+    assert values["alpha"].shape == (1, 3) and np.ptp(values["alpha"]) > 0.05
+    if adstock == "delayed":
+        assert np.ptp(values["theta"]) > 0.1  # per-channel peak delays, all different
+    post = MMMPosterior(
+        channels=cols, adstock=adstock, saturation="hill", l_max=m.l_max,
+        adstock_params={k: values[k] for k in ("alpha", "theta") if k in values},
+        saturation_params={k: values[k] for k in ("beta", "slope", "kappa")},
+        channel_scale=np.asarray(model["channel_scale"].values.eval(), dtype=float).reshape(-1),
+        target_scale=float(np.asarray(model["target_scale"].get_value())), intercept=np.zeros(1), sigma=np.ones(1))
+    ref = replay_lifts(paths, post)[0] / post.target_scale
+    np.testing.assert_allclose(np.asarray(modelled), ref, rtol=1e-6)
+    # and a wrong channel's adstock would not match: the check can fail
+    if adstock == "delayed":
+        swapped = {**post.adstock_params, "theta": values["theta"][:, ::-1].copy()}
+        bad = replay_lifts(paths, MMMPosterior(**{**post.__dict__, "adstock_params": swapped}))[0] / post.target_scale
+        assert not np.allclose(np.asarray(modelled), bad, rtol=1e-3)

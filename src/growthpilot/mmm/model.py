@@ -60,6 +60,9 @@ class MarketingMixModel:
     lift_tests_ : the lift tests used (per-week form) and the dropped ones.
     diagnostics_ : divergences, max r-hat, min effective sample size.
     fit_seconds_ : wall time of build + sampling.
+
+    ``build(data, ...)`` takes ``fit``'s arguments and returns the PyMC-Marketing model built but
+    not sampled (with its ``X`` and ``y``), for prior checks and tests of the likelihood terms.
     """
 
     def __init__(
@@ -106,6 +109,34 @@ class MarketingMixModel:
         lift_tests: pd.DataFrame | None = None,
     ) -> MarketingMixModel:
         """Fit on a weekly table; ``lift_tests`` (either form, see :mod:`growthpilot.mmm.lift`) calibrate it."""
+        t0 = time.perf_counter()
+        mmm, X, y = self.build(data, date_col=date_col, target_col=target_col, spend_cols=spend_cols,
+                               control_cols=control_cols, geo_col=geo_col, lift_tests=lift_tests)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            warnings.simplefilter("ignore", UserWarning)
+            cores = max(1, min(self.chains, os.cpu_count() or 1))
+            mmm.fit(X, y, chains=self.chains, cores=cores, draws=self.draws, tune=self.tune,
+                    target_accept=self.target_accept, random_seed=self.random_seed,
+                    progressbar=self.progressbar, compute_convergence_checks=False)
+        self.fit_seconds_ = time.perf_counter() - t0
+        self.mmm_, self.idata_ = mmm, mmm.idata
+        self.posterior_ = self._extract_posterior()
+        self.diagnostics_ = self._diagnostics()
+        return self
+
+    def build(
+        self,
+        data: pd.DataFrame,
+        *,
+        date_col: str = "date",
+        target_col: str = "y",
+        spend_cols: list[str],
+        control_cols: list[str] | tuple[str, ...] = (),
+        geo_col: str | None = None,
+        lift_tests: pd.DataFrame | None = None,
+    ) -> tuple[Any, pd.DataFrame, pd.Series]:
+        """The PyMC-Marketing MMM built (priors, lift-test likelihood) but not sampled, with its ``X`` and ``y``."""
         if self.adstock not in ADSTOCKS:
             raise ConfigError(f"adstock must be one of {ADSTOCKS}, got {self.adstock!r}")
         if self.saturation not in SATURATIONS:
@@ -148,7 +179,6 @@ class MarketingMixModel:
             from growthpilot.mmm.saturation import ReferenceHillSaturation
 
             saturation, scaling = ReferenceHillSaturation(), {"channel": VariableScaling(method="mean", dims=())}
-        t0 = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", FutureWarning)
             warnings.simplefilter("ignore", UserWarning)
@@ -160,15 +190,7 @@ class MarketingMixModel:
             y = pd.Series(self.y_, name=target_col)
             mmm.build_model(X, y)
             self._add_lift_tests(mmm)
-            cores = max(1, min(self.chains, os.cpu_count() or 1))
-            mmm.fit(X, y, chains=self.chains, cores=cores, draws=self.draws, tune=self.tune,
-                    target_accept=self.target_accept, random_seed=self.random_seed,
-                    progressbar=self.progressbar, compute_convergence_checks=False)
-        self.fit_seconds_ = time.perf_counter() - t0
-        self.mmm_, self.idata_ = mmm, mmm.idata
-        self.posterior_ = self._extract_posterior()
-        self.diagnostics_ = self._diagnostics()
-        return self
+        return mmm, X, y
 
     def _add_lift_tests(self, mmm) -> None:
         """Replay windowed tests on the spend path; the rest against the steady-state curve."""
