@@ -3,7 +3,7 @@ import itertools
 import numpy as np
 import pytest
 
-from growthpilot.decide.allocation import OfferAllocator
+from growthpilot.decide.allocation import OfferAllocator, _assign, _greedy
 from growthpilot.decide.allocation_benchmark import run_allocation_benchmark
 from growthpilot.decide.targeting import plan_offers
 from growthpilot.simulate.offers import simulate_offers_experiment
@@ -76,3 +76,73 @@ def test_allocation_benchmark_beats_random_small():
     p = {r["plan"]: r["true_incremental_profit"] for r in res["plans"]}
     assert p["oracle"] >= p["model"] > 1.2 * p["random"]
     assert all(r["true_cost"] <= res["budget"] + 0.01 for r in res["plans"] if r["plan"] in ("model", "oracle"))
+
+
+def _assign_reference(score, cap):
+    """The best-first fill as first written (every round sorted in full), to check the faster one against."""
+    n, m = score.shape
+    order = np.argsort(-score, axis=1)
+    choice = np.full(n, -1)
+    left = cap.astype(float).copy()
+    open_ = np.ones(n, dtype=bool)
+    for r in range(m):
+        j = order[:, r]
+        s = score[np.arange(n), j]
+        idx = np.flatnonzero(open_ & (s > 0))
+        if idx.size == 0:
+            break
+        idx = idx[np.argsort(-s[idx], kind="stable")]
+        jj = j[idx]
+        rank = np.empty(idx.size, dtype=int)
+        for o in np.unique(jj):
+            pos = np.flatnonzero(jj == o)
+            rank[pos] = np.arange(pos.size)
+        ok = rank < left[jj]
+        choice[idx[ok]] = jj[ok]
+        open_[idx[ok]] = False
+        left -= np.bincount(jj[ok], minlength=m)
+    return choice
+
+
+def _instance(rng, n, m, ties):
+    if ties:  # coarse values: many customers with two offers at the same top score
+        P, C = rng.integers(-2, 5, (n, m)).astype(float), rng.integers(0, 3, (n, m)).astype(float)
+    else:
+        P, C = rng.normal(0.2, 1, (n, m)), rng.uniform(0.1, 2, (n, m))
+    return P, C, (rng.random((n, m)) > 0.1) & (P > 0)
+
+
+@pytest.mark.parametrize("ties", [False, True])
+def test_greedy_fast_path_matches_general_path_when_capacity_does_not_bind(ties):
+    rng = np.random.default_rng(5)
+    n, m = 4000, 4
+    P, C, cand = _instance(rng, n, m, ties)
+    full = np.where(cand, C, 0).max(axis=1).sum()
+    for cap in (np.full(m, n, float), cand.sum(axis=0).astype(float)):  # the second: exactly enough
+        for budget in (np.inf, 0.3 * full, 0.8 * full, 0.0):
+            fast, lam_fast = _greedy(P, C, cand, budget, cap)
+            slow, lam_slow = _greedy(P, C, cand, budget, cap, fast=False)
+            assert np.array_equal(fast, slow) and lam_fast == lam_slow
+    for lam in (0.0, 0.37, 1.5):
+        score = np.where(cand, P - lam * C, -np.inf)
+        assert np.array_equal(_assign(score, np.full(m, n, float)), _assign_reference(score, np.full(m, n, float)))
+
+
+@pytest.mark.parametrize("ties", [False, True])
+def test_greedy_matches_reference_when_capacity_binds(ties):
+    rng = np.random.default_rng(6)
+    n, m = 4000, 4
+    P, C, cand = _instance(rng, n, m, ties)
+    cap = np.array([300.0, 150.0, 1000.0, 2.0])
+    full = np.where(cand, C, 0).max(axis=1).sum()
+    for budget in (np.inf, 0.1 * full, 0.5 * full):
+        fast, lam_fast = _greedy(P, C, cand, budget, cap)
+        slow, lam_slow = _greedy(P, C, cand, budget, cap, fast=False)
+        assert np.array_equal(fast, slow) and lam_fast == lam_slow
+        counts = np.bincount(fast[fast >= 0], minlength=m)
+        assert (counts <= cap).all() and (counts[[1, 3]] == [150, 2]).all()  # capacity binds
+        rows = np.flatnonzero(fast >= 0)
+        assert cand[rows, fast[rows]].all() and C[rows, fast[rows]].sum() <= budget + 1e-9
+    for lam in (0.0, 0.37, 1.5):
+        score = np.where(cand, P - lam * C, -np.inf)
+        assert np.array_equal(_assign(score, cap), _assign_reference(score, cap))

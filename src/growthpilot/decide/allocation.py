@@ -12,6 +12,8 @@ minus the offer's expected cost) and the expected cost ``cost[i, j]``, choose ``
 ``method="milp"`` solves it exactly with SciPy's HiGHS (:func:`scipy.optimize.milp`); ``method="greedy"``
 is a Lagrangian greedy for millions of customers: a price ``lam`` on budget is found by bisection, each
 customer ranks offers by ``profit - lam * cost`` and offers are filled best-first up to their capacity.
+When no capacity can run out (none given, or each at least its number of candidates) the fill is each
+customer's best offer, found in O(n m) without sorting (the same plan as the general fill, ties included).
 ``"auto"`` uses the exact solver up to ``milp_max_vars`` candidate pairs.
 
 >>> import numpy as np
@@ -128,41 +130,92 @@ class OfferAllocator:
         return choice, "optimal" if res.status == 0 else str(res.message)
 
 
+def _free_plan(PT: np.ndarray, CT: np.ndarray, lam: float) -> tuple[np.ndarray, float]:
+    """The best-first fill of :func:`_assign` when no capacity can run out, in O(n m) without sorting.
+
+    Then every customer gets their first offer in ``np.argsort(-score, axis=1)`` order when its score
+    ``profit - lam * cost`` is positive (the later rounds give nothing). ``PT`` and ``CT`` are the profit
+    (``-inf`` where not a candidate) and cost, transposed (offers x customers, contiguous) and finite
+    otherwise. The first best offer is the lowest index reaching the top score (as ``argmax``); rows with a tie
+    at the top are re-ranked with the ``argsort`` call itself, as NumPy's (SIMD) sort does not break ties by
+    position. Returns the choice and its cost, summed as :func:`_greedy` sums it."""
+    m, n = PT.shape
+    S = CT * lam
+    np.subtract(PT, S, out=S)  # = np.where(cand, P - lam * C, -inf), transposed: -inf - finite is -inf
+    top = S.max(axis=0)
+    rows = np.flatnonzero(top > 0)
+    Sr = S[:, rows]
+    topr = top[rows]
+    best = np.full(rows.size, m - 1, dtype=np.intp)
+    ties = np.zeros(rows.size, dtype=np.int32)
+    for j in range(m - 1, -1, -1):
+        eq = Sr[j] == topr
+        best[eq] = j
+        ties += eq
+    tie = np.flatnonzero(ties > 1)
+    if tie.size:
+        best[tie] = np.argsort(-np.ascontiguousarray(Sr[:, tie].T), axis=1)[:, 0]
+    choice = np.full(n, -1)
+    choice[rows] = best
+    return choice, float(CT[best, rows].sum())
+
+
 def _assign(score: np.ndarray, cap: np.ndarray) -> np.ndarray:
     """Best-first fill: each customer tries offers in order of ``score`` while capacity lasts."""
     n, m = score.shape
-    order = np.argsort(-score, axis=1)
     choice = np.full(n, -1)
     left = cap.astype(float).copy()
-    open_ = np.ones(n, dtype=bool)
+    # customers with no positive score never get an offer: rank only the others
+    live = np.flatnonzero((score > 0).any(axis=1))
+    if live.size == 0:
+        return choice
+    sl = score[live]
+    order = np.argsort(-sl, axis=1)
+    open_ = np.ones(live.size, dtype=bool)
+    ar = np.arange(live.size)
     for r in range(m):
         j = order[:, r]
-        s = score[np.arange(n), j]
+        s = sl[ar, j]
         idx = np.flatnonzero(open_ & (s > 0))
         if idx.size == 0:
             break
-        idx = idx[np.argsort(-s[idx], kind="stable")]
         jj = j[idx]
-        # rank of each customer within the offer it asks for, best first
-        rank = np.empty(idx.size, dtype=int)
-        for o in np.unique(jj):
+        ok = np.ones(idx.size, dtype=bool)
+        for o in np.flatnonzero(np.bincount(jj, minlength=m)):
             pos = np.flatnonzero(jj == o)
-            rank[pos] = np.arange(pos.size)
-        ok = rank < left[jj]
-        choice[idx[ok]] = jj[ok]
+            if pos.size - 1 < left[o]:  # every rank fits: no need to order them
+                continue
+            # the k best by score get the offer (ties: lower index first), i.e. rank < left in a stable sort
+            k = int(min(pos.size, max(0.0, np.ceil(left[o]))))
+            sv = s[idx[pos]]
+            take = np.zeros(pos.size, dtype=bool)
+            if k:
+                v = np.partition(sv, pos.size - k)[pos.size - k]  # the k-th best score
+                take = sv > v
+                take[np.flatnonzero(sv == v)[: k - int(take.sum())]] = True
+            ok[pos] = take
+        choice[live[idx[ok]]] = jj[ok]
         open_[idx[ok]] = False
         left -= np.bincount(jj[ok], minlength=m)
     return choice
 
 
-def _greedy(P, C, cand, budget, cap) -> tuple[np.ndarray, float]:
+def _greedy(P, C, cand, budget, cap, *, fast: bool = True) -> tuple[np.ndarray, float]:
     n = P.shape[0]
+    # capacities that cannot run out (the usual case: none given) allow the O(n m) fill of _free_plan, which
+    # gives the same plans; non-finite inputs keep the general path (its NaN/inf ordering is not reproduced)
+    if fast and P.shape[1] and np.all(cap >= cand.sum(axis=0)) and np.isfinite(P).all() and np.isfinite(C).all():
+        PT = np.ascontiguousarray(np.where(cand, P, -np.inf).T)
+        CT = np.ascontiguousarray(C.T)
 
-    def plan(lam: float) -> tuple[np.ndarray, float]:
-        score = np.where(cand, P - lam * C, -np.inf)
-        ch = _assign(score, cap)
-        rows = np.flatnonzero(ch >= 0)
-        return ch, float(C[rows, ch[rows]].sum())
+        def plan(lam: float) -> tuple[np.ndarray, float]:
+            return _free_plan(PT, CT, lam)
+    else:
+        def plan(lam: float) -> tuple[np.ndarray, float]:
+            score = np.where(cand, P - lam * C, -np.inf)
+            ch = _assign(score, cap)
+            rows = np.flatnonzero(ch >= 0)
+            return ch, float(C[rows, ch[rows]].sum())
 
     choice, spent = plan(0.0)
     if spent <= budget:
@@ -184,12 +237,26 @@ def _greedy(P, C, cand, budget, cap) -> tuple[np.ndarray, float]:
         score = np.where(cand[free], P[free] / np.maximum(C[free], 1e-12), -np.inf)
         used = np.bincount(choice[choice >= 0], minlength=P.shape[1])
         best = np.argmax(score, axis=1)
-        for i in np.argsort(-score[np.arange(free.size), best]):
-            j = best[i]
-            if not np.isfinite(score[i, j]) or C[free[i], j] > left or used[j] >= cap[j]:
+        sb = score[np.arange(free.size), best]
+        walk = np.argsort(-sb)
+        walk = walk[np.isfinite(sb[walk])]  # non-finite scores are skipped anyway
+        cw = C[free[walk], best[walk]]
+        # cheapest cost from each position on: once it exceeds what is left, nothing more can be given
+        tail_min = np.minimum.accumulate(cw[::-1])[::-1]
+        p = 0
+        while p < walk.size and tail_min[p] <= left:
+            seg = cw[p:p + 1024]  # jump over the pairs that cost more than what is left, a block at a time
+            k = int(np.argmax(seg <= left))
+            if seg[k] > left:
+                p += seg.size
                 continue
-            choice[free[i]] = j
-            left -= C[free[i], j]
-            used[j] += 1
+            p += k
+            i = walk[p]
+            j = best[i]
+            if used[j] < cap[j]:
+                choice[free[i]] = j
+                left -= cw[p]
+                used[j] += 1
+            p += 1
     assert choice.shape == (n,)
     return choice, hi
