@@ -146,3 +146,22 @@ def test_greedy_matches_reference_when_capacity_binds(ties):
     for lam in (0.0, 0.37, 1.5):
         score = np.where(cand, P - lam * C, -np.inf)
         assert np.array_equal(_assign(score, cap), _assign_reference(score, cap))
+
+
+def test_auto_skips_the_solver_only_when_the_greedy_plan_is_certified_optimal():
+    rng = np.random.default_rng(3)
+    n = 4000
+    P, C = rng.normal(0.3, 1, (n, 3)), rng.uniform(0.1, 2, (n, 3))
+    auto = OfferAllocator(method="auto").allocate(P, C, budget=300)
+    exact = OfferAllocator(method="milp").allocate(P, C, budget=300)
+    assert auto.method == "greedy" and "Lagrangian bound" in auto.status
+    assert auto.total_cost <= 300 + 1e-6
+    assert auto.total_profit >= exact.total_profit * (1 - 1e-4)  # as good as HiGHS within its gap
+    # a tiny problem has no certificate (one customer's offer is a large share of the bound): HiGHS solves it
+    P, C = rng.normal(1, 1, (6, 3)), rng.uniform(0.5, 2, (6, 3))
+    small = OfferAllocator(method="auto").allocate(P, C, budget=2.5)
+    assert small.method == "milp"
+    assert small.total_profit == pytest.approx(_brute(P, C, 2.5, np.full(3, 6), np.ones((6, 3), bool)), rel=1e-6)
+    # binding capacities: no Lagrangian certificate here, the exact solver runs
+    capped = OfferAllocator(method="auto").allocate(P, C, budget=2.5, capacity=np.array([1, 1, 1]))
+    assert capped.method == "milp"
