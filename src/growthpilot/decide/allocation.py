@@ -34,7 +34,6 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from growthpilot.errors import DataError
 
-
 MIP_REL_GAP = 1e-4  # relative optimality gap of the exact path (HiGHS, or a certified greedy plan)
 
 
@@ -92,16 +91,15 @@ class OfferAllocator:
         budget = np.inf if budget is None else float(budget)
         cand = E & (P > self.min_profit)
         method = self.method
+        certified = None
         if method == "auto":
             method = "milp" if cand.sum() <= self.milp_max_vars else "greedy"
-            if method == "milp":
+            if method == "milp":  # as good as the solver's answer within its gap: skip HiGHS
                 certified = _certified_greedy(P, C, cand, budget, cap)
-                if certified is not None:  # as good as the solver's answer within its gap: skip HiGHS
-                    choice, lam = certified
-                    rows = np.flatnonzero(choice >= 0)
-                    return Allocation(choice, float(P[rows, choice[rows]].sum()), float(C[rows, choice[rows]].sum()),
-                                      "greedy", f"optimal within {MIP_REL_GAP:g} (Lagrangian bound)", lam)
-        if method == "milp":
+        if certified is not None:
+            (choice, lam), method = certified, "greedy"
+            status = f"optimal within {MIP_REL_GAP:g} (Lagrangian bound)"
+        elif method == "milp":
             choice, status = self._milp(P, C, cand, budget, cap)
             lam = 0.0
         elif method == "greedy":
@@ -141,6 +139,11 @@ class OfferAllocator:
         return choice, "optimal" if res.status == 0 else str(res.message)
 
 
+def _capacity_slack(cand: np.ndarray, cap: np.ndarray) -> bool:
+    """Whether no offer's capacity can run out (each at least its number of candidates)."""
+    return bool(np.all(cap >= cand.sum(axis=0)))
+
+
 def _certified_greedy(P, C, cand, budget, cap) -> tuple[np.ndarray, float] | None:
     """The greedy plan when it is provably within ``MIP_REL_GAP`` of the optimum, else ``None``.
 
@@ -149,7 +152,7 @@ def _certified_greedy(P, C, cand, budget, cap) -> tuple[np.ndarray, float] | Non
     relaxation of the budget); the greedy's own price is near the best one. With thousands of customers
     the gap is usually far below the solver's tolerance, and the exact solver is not needed.
     """
-    if not cand.any() or not np.all(cap >= cand.sum(axis=0)):
+    if not cand.any() or not _capacity_slack(cand, cap):
         return None
     choice, lam = _greedy(P, C, cand, budget, cap)
     rows = np.flatnonzero(choice >= 0)
@@ -233,7 +236,7 @@ def _greedy(P, C, cand, budget, cap, *, fast: bool = True) -> tuple[np.ndarray, 
     n = P.shape[0]
     # capacities that cannot run out (the usual case: none given) allow the O(n m) fill of _free_plan, which
     # gives the same plans; non-finite inputs keep the general path (its NaN/inf ordering is not reproduced)
-    if fast and P.shape[1] and np.all(cap >= cand.sum(axis=0)) and np.isfinite(P).all() and np.isfinite(C).all():
+    if fast and P.shape[1] and _capacity_slack(cand, cap) and np.isfinite(P).all() and np.isfinite(C).all():
         PT = np.ascontiguousarray(np.where(cand, P, -np.inf).T)
         CT = np.ascontiguousarray(C.T)
 
