@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--windows", type=int, default=3, help="evaluated rolling windows")
     p.add_argument("--val-windows", type=int, default=None,
                    help="earlier windows used to choose and calibrate (default: automatic, 2 to 6)")
-    p.add_argument("--models", default="SeasonalNaive,AutoETS,AutoARIMA,AutoTheta,LightGBM")
+    p.add_argument("--models", default="SeasonalNaive,AutoETS,AutoARIMA,AutoTheta,MSTL,LightGBM")
     p.add_argument("--selection", default="anchored", choices=["anchored", "global", "best", "per_series"])
     p.add_argument("--country", default="US", help="holiday calendar (ISO code)")
     p.add_argument("--start", default=None, help="first date when the file has no date column")

@@ -66,3 +66,19 @@ def test_candidates_include_the_classic_combination_with_seasonal_naive():
     assert cands["SeasonalNaive+AutoETS+AutoARIMA+AutoTheta"] == ("SeasonalNaive", "AutoETS", "AutoARIMA", "AutoTheta")
     assert "SeasonalNaive+logAutoETS+logAutoARIMA+logAutoTheta" in cands
     assert "SeasonalNaive+AutoETS+AutoARIMA+AutoTheta" not in candidates(("SeasonalNaive", "AutoETS", "AutoTheta"))
+
+
+def test_mstl_is_a_base_model_with_its_own_interval_and_joins_two_combinations():
+    from growthpilot.forecast.models import BASE_MODELS, stat_model
+
+    assert "MSTL" in BASE_MODELS
+    assert type(stat_model("MSTL", 12)).__name__ == "MSTL"
+    assert str(stat_model("MSTL", 1)) == "MSTL"  # no season: the non-seasonal AutoETS under MSTL's name
+    cv = cross_validate(_series(), freq="MS", h=6, n_windows=2, season=12, models=("SeasonalNaive", "MSTL"), level=90)
+    assert cv.frame[["MSTL", "MSTL-lo-90", "MSTL-hi-90"]].notna().all().all()
+    assert (cv.frame["MSTL-lo-90"] < cv.frame["MSTL-hi-90"]).all()
+    cands = candidates(("SeasonalNaive", "AutoETS", "AutoARIMA", "AutoTheta", "MSTL", "LightGBM", "logAutoETS",
+                        "logAutoARIMA", "logAutoTheta"))
+    assert cands["AutoETS+AutoARIMA+AutoTheta+MSTL"] == ("AutoETS", "AutoARIMA", "AutoTheta", "MSTL")
+    assert "AutoETS+AutoTheta+LightGBM+MSTL" in cands and "logAutoETS+logAutoARIMA+logAutoTheta+MSTL" in cands
+    assert anchor_candidate(cands) == "AutoETS+AutoARIMA+AutoTheta"

@@ -21,7 +21,7 @@ def register(app: typer.Typer) -> None:
         top: Annotated[int, typer.Option(help="Only the N best-selling products (0 = all).")] = 0,
         reconcile: Annotated[str, typer.Option(help="mint_shrink, bottom_up or none (nested levels).")] = "mint_shrink",
         models: Annotated[str, typer.Option(help="Base models to consider.")] =
-            "SeasonalNaive,AutoETS,AutoARIMA,AutoTheta,LightGBM",
+            "SeasonalNaive,AutoETS,AutoARIMA,AutoTheta,MSTL,LightGBM",
         country: Annotated[str, typer.Option(help="Holiday calendar, ISO code.")] = "US",
         data: Annotated[Path | None, typer.Option(help="Forecast a long-format file instead of orders.")] = None,
         id_col: Annotated[str, typer.Option(help="Series id column of --data (empty: one series).")] = "unique_id",

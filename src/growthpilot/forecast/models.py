@@ -1,4 +1,4 @@
-"""The base models: four statsforecast models and one global LightGBM model (mlforecast).
+"""The base models: five statsforecast models and one global LightGBM model (mlforecast).
 
 Every base model is named by a short string; :func:`stat_model` builds the statsforecast
 object and :func:`lgbm_forecaster` the mlforecast one.
@@ -13,7 +13,7 @@ from growthpilot.errors import ValidationError
 from growthpilot.forecast.features import HOLIDAY_COL, date_features
 from growthpilot.forecast.frequency import normalize_freq
 
-STAT_MODELS = ("SeasonalNaive", "AutoETS", "AutoARIMA", "AutoTheta")
+STAT_MODELS = ("SeasonalNaive", "AutoETS", "AutoARIMA", "AutoTheta", "MSTL")
 ML_MODELS = ("LightGBM",)
 BASE_MODELS = STAT_MODELS + ML_MODELS
 
@@ -46,7 +46,7 @@ def stat_model(name: str, season: int, budget: ArimaBudget | None = None, n_obs:
     ``n_obs`` (typical series length) switches AutoARIMA to the CSS approximation above 150
     observations, as R's ``auto.arima`` does.
     """
-    from statsforecast.models import AutoARIMA, AutoETS, AutoTheta, SeasonalNaive
+    from statsforecast.models import MSTL, AutoARIMA, AutoETS, AutoTheta, SeasonalNaive
 
     if name == "SeasonalNaive":
         return SeasonalNaive(season_length=season)
@@ -56,6 +56,13 @@ def stat_model(name: str, season: int, budget: ArimaBudget | None = None, n_obs:
         return AutoETS(season_length=season if season <= 24 else 1)
     if name == "AutoTheta":
         return AutoTheta(season_length=season)
+    if name == "MSTL":
+        # STL removes the seasonal pattern (any season length, weekly data's 52 included); a
+        # non-seasonal AutoETS forecasts what is left (trend and level) and gives the interval.
+        # Without a season there is nothing to decompose: the non-seasonal AutoETS alone.
+        if season < 2:
+            return AutoETS(model="ZZN", alias="MSTL")
+        return MSTL(season_length=season, trend_forecaster=AutoETS(model="ZZN"))
     if name == "AutoARIMA":
         b = budget or ArimaBudget()
         long_season = season > 24

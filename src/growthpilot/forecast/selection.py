@@ -19,6 +19,10 @@ DEFAULT_ENSEMBLES = (
     # the classic combination with seasonal naive as a fourth member: a stable seasonal pattern tempers the
     # statistical models' trend extrapolation (forecast-1.4)
     ("SeasonalNaive", "AutoETS", "AutoARIMA", "AutoTheta"),
+    # MSTL (STL seasonal decomposition, ETS on the rest) as a fourth member: a second, non-parametric
+    # reading of the seasonal pattern, for the classic combination and for the global one (forecast-1.5)
+    ("AutoETS", "AutoARIMA", "AutoTheta", "MSTL"),
+    ("AutoETS", "AutoTheta", "LightGBM", "MSTL"),
 )
 
 
