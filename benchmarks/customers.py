@@ -23,8 +23,10 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import pandas as pd  # noqa: E402
 
+from growthpilot.benchmark_output import run_main, strict_json  # noqa: E402
 from growthpilot.customers.benchmark import feature_speed, holdout_benchmark  # noqa: E402
 from growthpilot.customers.transactions import load_transactions  # noqa: E402
+from growthpilot.errors import DataError  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -44,7 +46,15 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--n-windows", type=int, default=4)
     ap.add_argument("--speed-rows", type=int, default=0, help="also time features on this many order lines")
     ap.add_argument("--predictions-out", help="CSV of the chosen model's per-customer predictions")
+    ap.add_argument("--debug", action="store_true", help="show the traceback of an input error")
     args = ap.parse_args(argv)
+    if args.cutoff:
+        try:
+            pd.Timestamp(args.cutoff)
+        except ValueError:
+            ap.error(f"--cutoff {args.cutoff!r} is not a date; expected YYYY-MM-DD")
+    if args.horizon_days < 1:
+        ap.error("--horizon-days must be at least 1")
     result: dict = {}
     if args.simulate or args.data:
         if args.simulate:
@@ -62,11 +72,21 @@ def main(argv: list[str] | None = None) -> dict:
                                             amount_col=args.amount_col, order_col=args.order_col,
                                             quantity_col=args.quantity_col, product_col=args.product_col)
             print(f"loaded {rep.rows} lines in {time.perf_counter() - t:.1f}s: {rep.anonymous} anonymous, "
-                  f"{rep.returns} returns/cancellations, {rep.dropped_bad} unreadable dropped", file=sys.stderr)
-            truth, source, extra = None, args.data, {}
+                  f"{rep.returns} returns/cancellations, {rep.dropped_bad} with an empty or unreadable time or "
+                  f"amount dropped" + "".join(f"; e.g. row {i} {c}={v!r}" for c, (i, v) in rep.examples.items()),
+                  file=sys.stderr)
+            truth, source, extra, seen = None, args.data, {}, rep.unpriced
+            if orders.customer_id.notna().sum() == 0:
+                raise DataError(f"no row of {args.data} has a customer id in {args.customer_col!r}")
             cutoff = args.cutoff or str((orders.ts.max() - pd.Timedelta(days=args.horizon_days)).date())
+            end = pd.Timestamp(cutoff) + pd.Timedelta(days=args.horizon_days)
+            if orders.ts.max() < end - pd.Timedelta(days=1):
+                print(f"warning: the data ends {orders.ts.max()}, before the end of the horizon ({end.date()}): "
+                      "holdout purchases after the data's end count as none", file=sys.stderr)
+        if args.simulate:
+            seen = None
         res = holdout_benchmark(orders, cutoff, args.horizon_days, truth=truth, n_windows=args.n_windows,
-                                seed=args.seed, tables=extra)
+                                seed=args.seed, tables=extra, seen=seen)
         m = res["metrics"]
         cols = ["purchases_mae", "mean_purchases_mae", "median_purchases_mae", "spend_mae", "mean_spend_mae",
                 "spearman", "auc", "pr_auc", "brier", "ece", "lift_top10", "total_spend_error", "fit_seconds"]
@@ -114,9 +134,9 @@ def main(argv: list[str] | None = None) -> dict:
         result["feature_speed"] = sp
     if not result:
         ap.error("give --data, --simulate or --speed-rows")
-    print(json.dumps(result, default=float))
+    print(json.dumps(strict_json(result), default=float))
     return result
 
 
 if __name__ == "__main__":
-    main()
+    run_main(main)

@@ -26,6 +26,8 @@ import pandas as pd  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
+from growthpilot.benchmark_output import run_main, strict_json  # noqa: E402
+from growthpilot.files import read_table  # noqa: E402
 from growthpilot.mmm.benchmark import final_metrics, run_benchmark  # noqa: E402
 from growthpilot.mmm.lift import match_channel  # noqa: E402
 
@@ -69,6 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--hill-slope-prior", default=None, metavar="MU,SD",
                    help="Gamma prior (mean,sd) of the Hill slope instead of the default (e.g. 1.8,0.5, the previous one)")
     p.add_argument("--predictions-out", default=None, help="write per-week predictions (CSV)")
+    p.add_argument("--debug", action="store_true", help="show the traceback of an input error")
     a = p.parse_args(argv)
     console = Console(stderr=True)
 
@@ -89,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         if not a.data or not a.spend_cols:
             p.error("--data and --spend-cols are required unless --simulate")
-        data = pd.read_parquet(a.data) if a.data.endswith(".parquet") else pd.read_csv(a.data)
+        data = read_table(a.data)  # CSV (any of , ; tab |), gzipped CSV, Parquet
         spend_cols, control_cols = _cols(a.spend_cols), _cols(a.control_cols)
         date_col, target_col, truth_map, source = a.date_col, a.target_col, None, a.data
     if a.lift_tests:
@@ -154,9 +157,9 @@ def main(argv: list[str] | None = None) -> int:
     js = final_metrics(res)
     js["total_seconds"] = round(time.perf_counter() - t0, 1)
     js["data"] = source
-    sys.stdout.write(json.dumps(js) + "\n")
+    sys.stdout.write(json.dumps(strict_json(js)) + "\n")
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run_main(main)

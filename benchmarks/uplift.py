@@ -28,6 +28,7 @@ import time
 import numpy as np
 import pandas as pd
 
+from growthpilot.benchmark_output import run_main, strict_json
 from growthpilot.decide.uplift_benchmark import ExperimentSpec, run_uplift_benchmark, split_half
 from growthpilot.files import read_table
 
@@ -58,6 +59,7 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--n", type=int, default=30000, help="rows to simulate with --simulate")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--predictions-out", help="CSV of the chosen model's predicted uplift per test row")
+    p.add_argument("--debug", action="store_true", help="show the traceback of an input error")
     p.add_argument("--auxiliary-outcome-col",
                    help="also score SurrogateUplift (uplift learnt on this frequent outcome, e.g. visit, mapped to "
                         "the target by a cross-fitted line) on the test half; not a candidate of the CV choice. "
@@ -80,6 +82,12 @@ def main(argv: list[str] | None = None) -> dict:
         if os.path.isdir(path):
             path = os.path.join(path, sorted(f for f in os.listdir(path) if f.endswith((".csv", ".parquet")))[0])
         df = read_table(path)
+        prep = ExperimentSpec(a.treatment_col, a.control_value, a.outcome_col)
+        prep.features(df)  # checks that the treatment and outcome columns are there
+        df = prep.prepare(df)
+        a.control_value = prep.control_value
+        if prep.dropped_rows:
+            print(f"{prep.dropped_rows} rows without a treatment or outcome dropped", file=sys.stderr)
         if a.arms:  # keep the chosen arms first, then split: the experiment is arm(s) vs control
             df = ExperimentSpec(a.treatment_col, a.control_value, a.outcome_col, arms=_csv_list(a.arms)).select(df)
         train, test = split_half(df, ExperimentSpec(a.treatment_col, a.control_value, a.outcome_col), a.seed)
@@ -98,12 +106,13 @@ def main(argv: list[str] | None = None) -> dict:
         from growthpilot.decide.uplift_benchmark import score_predictions
 
         feats = spec.features(train)
-        tr = spec.select(train)
+        tr = spec.select(spec.prepare(train))
+        te = spec.prepare(test)
         sur = SurrogateUplift(base="lin", random_state=a.seed).fit(
             tr[feats], tr[a.treatment_col], tr[a.outcome_col], aux=tr[a.auxiliary_outcome_col],
-            control=a.control_value)
-        for rec in score_predictions(test[a.outcome_col], test[a.treatment_col], str(a.control_value), sur.arms_,
-                                     sur.predict(test[feats]), n_boot=a.n_boot, seed=a.seed):
+            control=spec.control_value)
+        for rec in score_predictions(te[a.outcome_col], te[a.treatment_col], str(spec.control_value), sur.arms_,
+                                     sur.predict(te[feats]), n_boot=a.n_boot, seed=a.seed):
             res.rows.append({"model": f"surrogate_{a.auxiliary_outcome_col}", "chosen": False, "cv_score": None, **rec})
     summary = res.summary()
     summary["seconds"] = round(time.time() - t0, 1)
@@ -127,7 +136,7 @@ def main(argv: list[str] | None = None) -> dict:
     if not res.rows:
         print(f"test file has no {spec.treatment_col!r}/{spec.outcome_col!r} columns: predictions only "
               f"(chosen {res.chosen} {res.chosen_params})")
-        sys.stdout.write(json.dumps(summary, default=str) + "\n")
+        sys.stdout.write(json.dumps(strict_json(summary), default=str) + "\n")
         return summary
     table = pd.DataFrame(res.rows)[cols]
     ci = pd.DataFrame(res.rows)["uplift_at_30_ci"].map(lambda c: f"[{c[0]:.4f}, {c[1]:.4f}]")
@@ -137,9 +146,9 @@ def main(argv: list[str] | None = None) -> dict:
     print(table.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
     if "true_uplift" in summary:
         print("true uplift (simulator):", json.dumps(summary["true_uplift"]))
-    sys.stdout.write(json.dumps(summary, default=str) + "\n")
+    sys.stdout.write(json.dumps(strict_json(summary), default=str) + "\n")
     return summary
 
 
 if __name__ == "__main__":
-    main()
+    run_main(main)

@@ -28,3 +28,12 @@ def test_csv_tsv_gz_parquet_and_folders(tmp_path):
 def test_missing_path_is_named(tmp_path):
     with pytest.raises(DataError, match="nope.csv does not exist"):
         read_table(tmp_path / "nope.csv")
+
+
+def test_separator_of_european_exports_is_read_from_the_header(tmp_path):
+    (tmp_path / "eu.csv").write_text("kunde;datum;betrag\n7;09/09/2011;1.234,50\n")
+    (tmp_path / "pipe.csv").write_text("a|b\n1|2\n")
+    (tmp_path / "one.csv").write_text("only\n1;2\n")
+    assert list(read_table(tmp_path / "eu.csv", as_text=True).iloc[0]) == ["7", "09/09/2011", "1.234,50"]
+    assert read_table(tmp_path / "pipe.csv").columns.tolist() == ["a", "b"]
+    assert read_table(tmp_path / "one.csv").columns.tolist() == ["only"]  # no separator in the header: commas

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import pandas as pd
@@ -11,10 +12,27 @@ from growthpilot.errors import DataError
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".data", ".parquet", ".gz")
 
 
+def _sniff_separator(p: Path) -> str | None:
+    """``";"``, tab or ``"|"`` when a CSV file's header line has no comma but one of those (European
+    exports); None otherwise."""
+    try:
+        with (gzip.open(p, "rt", errors="replace") if p.name.lower().endswith(".gz")
+              else open(p, errors="replace")) as fh:
+            header = fh.readline()
+    except OSError:
+        return None
+    if "," in header:
+        return None
+    counts = {sep: header.count(sep) for sep in (";", "\t", "|")}
+    best = max(counts, key=lambda k: counts[k])
+    return best if counts[best] else None
+
+
 def read_table(path: str | Path, *, sep: str | None = None, as_text: bool = False) -> pd.DataFrame:
     """CSV / TSV (optionally gzipped) or Parquet; a folder reads all its table files, one after another.
 
-    ``sep`` None guesses from the extension (tab for ``.tsv`` and ``.data``); ``"\\t"`` and ``"tab"``
+    ``sep`` None guesses from the extension (tab for ``.tsv`` and ``.data``) and, for a CSV whose header has
+    no comma, from the header (``;``, tab or ``|``: European exports); ``"\\t"`` and ``"tab"``
     mean a tab. With ``as_text`` every CSV column stays text (ids keep leading zeros; empty = null).
     """
     p = Path(path)
@@ -30,7 +48,7 @@ def read_table(path: str | Path, *, sep: str | None = None, as_text: bool = Fals
     if name.endswith((".parquet", ".pq")):
         return pd.read_parquet(p)
     if sep is None:
-        sep = "\t" if name.endswith((".tsv", ".data")) else ","
+        sep = "\t" if name.endswith((".tsv", ".data")) else (_sniff_separator(p) or ",")
     sep = {"\\t": "\t", "tab": "\t"}.get(sep, sep)
     kwargs: dict = {"sep": sep, "encoding_errors": "replace"}
     if len(sep) > 1:

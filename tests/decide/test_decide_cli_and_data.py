@@ -48,3 +48,17 @@ def test_hillstrom_subsample_beats_random(data_dir):
     overall_ate = test[test.segment != "No E-Mail"].visit.mean() - test[test.segment == "No E-Mail"].visit.mean()
     assert chosen["qini_auc"] > 0 and chosen["uplift_at_30"] > overall_ate
     assert len(res.predictions) == len(test) and np.isfinite(res.predictions.to_numpy()).all()
+
+
+def test_uplift_cli_reads_float_arms_and_yes_no_outcomes(tmp_path):
+    exp, _ = simulate_offers_experiment(2000, seed=4)
+    exp = exp[exp["arm"].isin(["control", "discount_10"])].reset_index(drop=True)
+    exp["arm"] = exp["arm"].map({"control": 0.0, "discount_10": 1.0})
+    exp.loc[:9, "arm"] = None  # no treatment recorded: left out, not an arm called "nan"
+    exp["converted"] = exp["converted"].map({0: "no", 1: "yes"})
+    exp.to_csv(tmp_path / "exp.csv", index=False)
+    r = runner.invoke(app, ["uplift", "--data", str(tmp_path / "exp.csv"), "--treatment-col", "arm",
+                            "--control-value", "0", "--outcome-col", "converted", "--exclude-cols",
+                            "customer_id,revenue", "--learners", "t", "--cv", "2", "--json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output.strip().splitlines()[-1])["arms"] == ["1"]

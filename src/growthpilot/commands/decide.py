@@ -36,10 +36,13 @@ def register(app: typer.Typer) -> None:
         spec = ExperimentSpec(treatment_col, control_value, outcome_col,
                               exclude_cols=[c for c in exclude_cols.split(",") if c])
         feats = spec.features(df)
+        df = spec.prepare(df)  # canonical arm labels, 0/1 from yes/no, rows without treatment or outcome dropped
+        if spec.dropped_rows:
+            console.print(f"{spec.dropped_rows} rows without a treatment or outcome left out", style="yellow")
         model = UpliftModel(learners=tuple(learners.split(",")), cv=cv, random_state=seed)
         with progress() as p:
             task = p.add_task("cross-validating uplift learners", total=None)
-            model.fit(df[feats], df[treatment_col], df[outcome_col], control=control_value,
+            model.fit(df[feats], df[treatment_col], df[outcome_col], control=spec.control_value,
                       progress=lambda d, t: p.update(task, completed=d, total=t))
         summary = {"chosen": model.best_name_, "params": model.best_params_, "cv_score": model.best_score_,
                    "arms": model.arms_, "model_version": model.model_version}

@@ -21,7 +21,8 @@ MODELS = ("selected", "gbm", "gbm_stacked", "gbm_ensemble", "blend", "bgnbd", "p
 
 
 def holdout_benchmark(orders: pd.DataFrame, cutoff, horizon_days: int, *, truth: pd.DataFrame | None = None,
-                      n_windows: int = 4, seed: int = 0, tables: dict[str, pd.DataFrame] | None = None) -> dict:
+                      n_windows: int = 4, seed: int = 0, tables: dict[str, pd.DataFrame] | None = None,
+                     seen: pd.DataFrame | None = None) -> dict:
     """Fit on rows before ``cutoff`` and score every model on the following ``horizon_days``.
 
     Holdout labels come from the orders after the cutoff, or, when ``truth`` is given (the
@@ -30,6 +31,9 @@ def holdout_benchmark(orders: pd.DataFrame, cutoff, horizon_days: int, *, truth:
     ``{"metrics": {model: {...}}, "selected": name, "point": "mean" | "median", "predictions": frame, ...}``.
     The selected model is scored on its point forecasts (``point_purchases`` / ``point_spend``);
     every model also reports the MAE of its mean (``mean_purchases_mae``) and of its median count.
+    ``predictions`` lists every customer seen before the cutoff: those seen only through returns or
+    through rows of ``seen`` (``customer_id, ts``, e.g. lines without a readable amount) get BG/NBD
+    scores with no purchase yet.
     """
     cut = as_timestamp(cutoff).normalize()
     wh = Warehouse.from_url("duckdb://")
@@ -51,6 +55,8 @@ def holdout_benchmark(orders: pd.DataFrame, cutoff, horizon_days: int, *, truth:
     y_n = cur["purchases"].to_numpy(float)
     models = [m for m in MODELS if m not in ("gbm_stacked", "gbm_ensemble") or m in scorer.models_
               or (m == "gbm_ensemble" and "gbm_stacked" in scorer.models_)]
+    if scorer.gbm_ is None:  # too few customers for a GBM: BG/NBD and the baselines only
+        models = [m for m in models if m not in ("gbm", "blend")]
     for name in models:
         t1 = time.perf_counter()
         pred = scorer.predict(cur, model=None if name == "selected" else name)
@@ -68,11 +74,14 @@ def holdout_benchmark(orders: pd.DataFrame, cutoff, horizon_days: int, *, truth:
             results[name]["mae_vs_expected_purchases"] = float(
                 np.mean(np.abs(pred["expected_purchases"].to_numpy() - tr["expected_purchases_horizon"].to_numpy())))
             results[name]["p_alive_mae"] = float(np.mean(np.abs(pred["p_alive"].to_numpy() - tr["p_alive"].to_numpy())))
-    before = orders[(orders.ts < cut) & orders.customer_id.notna()]
+    before = orders[["customer_id", "ts"]]
+    if seen is not None and len(seen):
+        before = pd.concat([before, seen[["customer_id", "ts"]]], ignore_index=True)
+    before = before[(before.ts < cut) & before.customer_id.notna()]
     first = before.groupby("customer_id").ts.min()
     extra_ids = first.index.difference(pd.Index(cur["customer_id"]))
     chosen = preds["selected"]
-    if len(extra_ids):  # seen only through returns/cancellations: still scored
+    if len(extra_ids):  # seen only through returns/cancellations (or unpriced lines): still scored
         days = (cut - first.loc[extra_ids]) / pd.Timedelta(days=1)
         chosen = pd.concat([chosen, scorer.predict_without_purchases(extra_ids, days.to_numpy())],
                            ignore_index=True)

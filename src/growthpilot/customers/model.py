@@ -127,12 +127,20 @@ class CustomerScorer:
         needed = {self.selected_, self.proba_model_, "gbm"}
         if "gbm_ensemble" in needed:
             needed |= {"gbm_stacked"}
-        for name in sorted(needed - {"bgnbd", "blend", "gbm_ensemble"}):
-            self.models_[name] = self._gbm(self._stack(final_windows[: self._n_windows(name)]))
+        try:
+            for name in sorted(needed - {"bgnbd", "blend", "gbm_ensemble"}):
+                self.models_[name] = self._gbm(self._stack(final_windows[: self._n_windows(name)]))
+        except DataError as exc:  # too few customers for any GBM: BG/NBD + Gamma-Gamma alone
+            self.models_ = {}
+            self.selected_ = self.proba_model_ = "bgnbd"
+            v = self.validation_.get("bgnbd", {})
+            self.point_ = "median" if v.get("median_purchases_mae", np.inf) < v.get("purchases_mae", np.inf) else "mean"
+            self.spend_point_ = "median" if v.get("median_spend_mae", np.inf) < v.get("spend_mae", np.inf) else "mean"
+            self.validation_scheme_ += f"; GBM not fitted ({exc}): BG/NBD alone"
         self.train_windows_ = [str(w.date()) for w in final_windows[: self._n_windows(self.selected_)]]
         self.fit_seconds_ = time.perf_counter() - t0
         self.baselines_ = Baselines(horizon_days=h).fit(self._examples(final_windows[0]))
-        self.gbm_ = self.models_["gbm"]
+        self.gbm_ = self.models_.get("gbm")  # None when the data was too small for a GBM
         return self
 
     def _n_windows(self, name: str) -> int:

@@ -69,7 +69,7 @@ def run_customers(ws, *, cutoff=None, horizon_days: int = 90, n_windows: int = 4
         tick("score customers")
         cur = scorer.current()
         pred = scorer.predict(cur)
-        reasons = top_reasons(scorer.gbm_, cur)
+        reasons = top_reasons(scorer.gbm_, cur) if scorer.gbm_ is not None else None
         scores = assemble_scores(pred, cutoff=cut, horizon_days=horizon_days, model=scorer.selected_,
                                  reasons=reasons, model_version=version, run_id=run.run_id)
         tick("segments and personas")

@@ -13,6 +13,8 @@ class FeatureEncoder:
 
     Categories are learned at :meth:`fit` (sorted, so ordered labels such as ``"1) $0 - $100"`` keep
     their order); a value unseen at fit time becomes NaN, which gradient-boosted trees route as missing.
+    A text column whose every non-blank value is a number (numbers read as text because of blank
+    cells, e.g. Telco's ``TotalCharges``) is numeric, blanks missing, not ordinal codes of sorted text.
     """
 
     def fit(self, X: pd.DataFrame) -> FeatureEncoder:
@@ -22,6 +24,8 @@ class FeatureEncoder:
         for col in X.columns:
             s = X[col]
             if not pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
+                if not pd.api.types.is_bool_dtype(s) and _numeric_text(s):
+                    continue
                 self.categories_[col] = sorted(s.dropna().astype(str).unique())
         return self
 
@@ -40,11 +44,18 @@ class FeatureEncoder:
                 codes[codes < 0] = np.nan
                 out[:, j] = codes
             else:
-                out[:, j] = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float)
+                out[:, j] = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float)  # blanks -> NaN
         return out
 
     def fit_transform(self, X: pd.DataFrame) -> np.ndarray:
         return self.fit(X).transform(X)
+
+
+def _numeric_text(s: pd.Series) -> bool:
+    """True when a text column holds numbers only (besides blank cells)."""
+    txt = s.dropna().astype(str).str.strip()
+    txt = txt[txt != ""]
+    return len(txt) > 0 and bool(pd.to_numeric(txt, errors="coerce").notna().all())
 
 
 def _frame(X) -> pd.DataFrame:

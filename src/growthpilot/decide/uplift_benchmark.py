@@ -14,7 +14,24 @@ from sklearn.model_selection import train_test_split
 from growthpilot.decide.uplift_learners import LEARNERS
 from growthpilot.decide.uplift_metrics import bootstrap_ci, qini_auc_score, uplift_at_k, uplift_auc_score
 from growthpilot.decide.uplift_model import UpliftModel
-from growthpilot.errors import DataError
+from growthpilot.errors import DataError, ValidationError
+
+_YES = {"1", "yes", "y", "true", "t"}
+_NO = {"0", "no", "n", "false", "f"}
+
+
+def treatment_labels(s: pd.Series) -> pd.Series:
+    """Treatment values as text, the same whatever the file type: a numeric column (``0/1``, ``0.0/1.0``)
+    gives integers without ``.0`` (``"0"``, ``"1"``), text is stripped; missing stays missing (NA)."""
+    present = s.notna() & s.astype("string").str.strip().ne("").fillna(False)
+    txt = s.astype("string").str.strip()
+    if not pd.api.types.is_bool_dtype(s):
+        num = pd.to_numeric(s.where(present), errors="coerce")
+        if present.any() and num[present].notna().all():
+            integral = present & (num == num.round())
+            whole = num.where(integral).round().astype("Int64").astype("string")
+            txt = txt.where(~integral, whole)
+    return txt.where(present, pd.NA)
 
 
 @dataclass
@@ -27,6 +44,8 @@ class ExperimentSpec:
     feature_cols: Sequence[str] | None = None
     exclude_cols: Sequence[str] = ()
     arms: Sequence[str] | None = None
+    #: rows :meth:`prepare` dropped for a missing treatment or outcome
+    dropped_rows: int = 0
 
     def features(self, df: pd.DataFrame) -> list[str]:
         for col in (self.treatment_col, self.outcome_col):
@@ -36,9 +55,34 @@ class ExperimentSpec:
             missing = [c for c in self.feature_cols if c not in df.columns]
             if missing:
                 raise DataError(f"feature column(s) {missing} are not in the data; columns: {list(df.columns)}")
+            leak = [c for c in self.feature_cols if c in (self.treatment_col, self.outcome_col)]
+            if leak:
+                raise DataError(f"feature column(s) {leak} are the treatment or outcome column; leave them out")
             return list(self.feature_cols)
         drop = {self.treatment_col, self.outcome_col, *self.exclude_cols}
         return [c for c in df.columns if c not in drop]
+
+    def prepare(self, df: pd.DataFrame, *, labelled: bool = True) -> pd.DataFrame:
+        """Canonical treatment labels (:func:`treatment_labels`), the control value in the same form, and a
+        numeric outcome (``yes/no`` and ``true/false`` text read as 1/0). With ``labelled`` rows without a
+        treatment or an outcome are dropped (they cannot train or score an uplift model); otherwise kept.
+        ``control_value`` is rewritten in the column's form (``"0.0"`` -> ``"0"`` for integer arms)."""
+        df = df.reset_index(drop=True)
+        if self.treatment_col not in df.columns:
+            return df
+        t = treatment_labels(df[self.treatment_col])
+        if t.isna().any() or (t != df[self.treatment_col].astype(str)).any():  # else: left exactly as read
+            df = df.assign(**{self.treatment_col: t.astype(object).where(t.notna(), None)})
+        labels = t.dropna()
+        if len(labels) and labels.str.fullmatch(r"-?\d+").all():  # integer arms: control "0.0" means "0"
+            self.control_value = treatment_labels(pd.Series([str(self.control_value)])).fillna("")[0]
+        if self.outcome_col in df.columns:
+            df[self.outcome_col] = _outcome(df[self.outcome_col], self.outcome_col)
+            if labelled:
+                keep = df[self.treatment_col].notna() & df[self.outcome_col].notna()
+                self.dropped_rows = int((~keep).sum())
+                df = df[keep.to_numpy()].reset_index(drop=True)
+        return df
 
     def select(self, df: pd.DataFrame) -> pd.DataFrame:
         """Rows of the control and the chosen arms (all arms when ``arms`` is empty)."""
@@ -47,9 +91,33 @@ class ExperimentSpec:
             raise DataError(f"control value {self.control_value!r} not found in {self.treatment_col!r}; "
                             f"values: {sorted(set(t))[:10]}")
         if self.arms:
+            unknown = [a for a in map(str, self.arms) if a not in set(t)]
+            if unknown:
+                raise DataError(f"arm(s) {unknown} not found in {self.treatment_col!r}; values: {sorted(set(t))[:10]}")
             keep = t.isin([str(self.control_value), *map(str, self.arms)])
             return df[keep.to_numpy()].reset_index(drop=True)
         return df.reset_index(drop=True)
+
+
+def _outcome(s: pd.Series, column: str) -> pd.Series:
+    """A numeric outcome; binary text (yes/no, true/false, y/n) as 1/0; anything else a clear error."""
+    if pd.api.types.is_bool_dtype(s):
+        return s.astype(float)
+    if pd.api.types.is_numeric_dtype(s):
+        return s
+    num = pd.to_numeric(s, errors="coerce")
+    present = s.notna() & s.astype("string").str.strip().ne("").fillna(False)
+    bad = present & num.isna()
+    if bad.any():
+        low = s.astype("string").str.strip().str.lower()
+        mapped = low.map(lambda v: 1.0 if v in _YES else 0.0 if v in _NO else np.nan).astype(float)
+        num = num.fillna(mapped)
+        bad = present & num.isna()
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise ValidationError("the outcome is not a number", row=i, column=column, value=s.iloc[i],
+                                  expected="a number or yes/no, true/false")
+    return num.astype(float)
 
 
 @dataclass
@@ -110,8 +178,13 @@ def run_uplift_benchmark(
     progress: Callable[[int, int], None] | None = None,
 ) -> UpliftBenchmarkResult:
     """Choose a model by cross-validation on ``train``; score every learner (at its best CV settings) on ``test``."""
-    train, test = spec.select(train), test.reset_index(drop=True)
+    train = spec.select(spec.prepare(train))
+    test = spec.prepare(test, labelled=False)
     feats = spec.features(train)
+    missing = [c for c in feats if c not in test.columns]
+    if missing:
+        raise DataError(f"the test table lacks feature column(s) {missing} of the training table; "
+                        f"test columns: {list(test.columns)}")
     control = str(spec.control_value)
     model = UpliftModel(learners=learners, cv=cv, random_state=seed).fit(
         train[feats], train[spec.treatment_col], train[spec.outcome_col], control=control, progress=progress)
@@ -125,6 +198,7 @@ def run_uplift_benchmark(
     else:
         t_test = test[spec.treatment_col].astype(str).to_numpy()
         y_test = test[spec.outcome_col].to_numpy(dtype=float)
+        scored = ~np.isnan(y_test) & test[spec.treatment_col].notna().to_numpy()  # rows with both labels
     for name, r in best_per_learner.items():
         if name == model.best_name_:
             pred = model.predict(test[feats])
@@ -132,7 +206,8 @@ def run_uplift_benchmark(
             est = model._make(name, r["params"]).fit(
                 train[feats], train[spec.treatment_col], train[spec.outcome_col], control=control)
             pred = est.predict(test[feats])
-        for rec in score_predictions(y_test, t_test, control, model.arms_, pred, n_boot=n_boot, seed=seed):
+        for rec in score_predictions(y_test[scored], t_test[scored], control, model.arms_, pred[scored],
+                                     n_boot=n_boot, seed=seed):
             rows.append({"model": LEARNERS[name].name, "chosen": name == model.best_name_,
                          "cv_score": round(r["score"], 5), **rec})
     return UpliftBenchmarkResult(

@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import spearmanr
 
-from growthpilot.mmm.data import prepare_weekly
+from growthpilot.errors import DataError
+from growthpilot.mmm.data import MIN_WEEKS, prepare_weekly
 from growthpilot.mmm.model import MarketingMixModel
 from growthpilot.mmm.summary import mape, roi_table
 
@@ -61,7 +62,16 @@ def run_benchmark(
     """Fit (uncalibrated and, with lift tests, calibrated), forecast the holdout, score ROI."""
     df = prepare_weekly(data, date_col=date_col, target_col=target_col, spend_cols=spend_cols,
                         control_cols=control_cols, geo_col=geo_col)
+    if holdout_weeks < 0 or len(df) - holdout_weeks < MIN_WEEKS:
+        raise DataError(f"{len(df)} weeks minus the {holdout_weeks} held out for the out-of-time check leaves "
+                        f"{len(df) - holdout_weeks}; the model needs at least {MIN_WEEKS} to fit: give more history "
+                        "or fewer --holdout-weeks")
     train = df.iloc[: len(df) - holdout_weeks] if holdout_weeks else df
+    for col in spend_cols:
+        if train[col].sum() <= 0:
+            raise DataError(f"spend column {col!r} is zero in every training week (its spend is all in the last "
+                            f"{holdout_weeks} held-out weeks): its ROI cannot be learnt; drop it or use fewer "
+                            "--holdout-weeks")
     variants: list[tuple[str, pd.DataFrame | None]] = []
     has_lifts = lift_tests is not None and len(lift_tests) > 0
     if not has_lifts or compare_uncalibrated:

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from growthpilot.errors import DataError, ValidationError
+from growthpilot.parsing import parse_times, to_number
 
 MIN_WEEKS = 26
 
@@ -44,12 +45,14 @@ def prepare_weekly(
         raise ValidationError("a column is both a spend and a control column",
                               column=sorted(set(spend_cols) & set(control_cols))[0])
     df = data[needed].copy()
-    try:
-        df[date_col] = pd.to_datetime(df[date_col])
-    except (ValueError, TypeError) as exc:
-        raise ValidationError(f"dates do not parse: {exc}", column=date_col, expected="ISO dates") from None
+    dates = parse_times(df[date_col])  # ISO, YYYYMMDD, d/m/y or m/d/y; time zones to naive UTC
+    if dates.isna().any():
+        i = int(np.flatnonzero(dates.isna().to_numpy())[0])
+        raise ValidationError("date is missing or does not parse", row=i, column=date_col, value=df[date_col].iloc[i],
+                              expected="a date such as 2024-01-01 (also 01/01/2024, 20240101)")
+    df[date_col] = dates.to_numpy()
     for col in [target_col, *spend_cols, *control_cols]:
-        num = pd.to_numeric(df[col], errors="coerce")
+        num = to_number(df[col])  # text such as "1,234.50" or "$12" read as numbers
         bad = num.isna() & df[col].notna()
         if bad.any():
             i = int(np.flatnonzero(bad.to_numpy())[0])
