@@ -22,7 +22,7 @@ MODELS = ("selected", "gbm", "gbm_stacked", "gbm_ensemble", "blend", "bgnbd", "p
 
 def holdout_benchmark(orders: pd.DataFrame, cutoff, horizon_days: int, *, truth: pd.DataFrame | None = None,
                       n_windows: int = 4, seed: int = 0, tables: dict[str, pd.DataFrame] | None = None,
-                     seen: pd.DataFrame | None = None) -> dict:
+                      seen: pd.DataFrame | None = None) -> dict:
     """Fit on rows before ``cutoff`` and score every model on the following ``horizon_days``.
 
     Holdout labels come from the orders after the cutoff, or, when ``truth`` is given (the
