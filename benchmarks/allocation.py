@@ -23,6 +23,7 @@ import time
 
 import pandas as pd
 
+from growthpilot.benchmark_output import run_main, strict_json
 from growthpilot.decide.allocation_benchmark import run_allocation_benchmark
 
 os.environ.setdefault("OMP_NUM_THREADS", "2")
@@ -88,9 +89,9 @@ def main(argv: list[str] | None = None) -> dict:
         print(f"ceiling (diagnostic, from the true uplift) = {res['ceiling_share_of_oracle']} of oracle")
     if a.predictions_out:
         table.to_csv(a.predictions_out, index=False)
-    sys.stdout.write(json.dumps(res) + "\n")
+    sys.stdout.write(json.dumps(strict_json(res)) + "\n")
     return res
 
 
 if __name__ == "__main__":
-    main()
+    run_main(main)

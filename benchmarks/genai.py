@@ -21,6 +21,8 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import pandas as pd  # noqa: E402
 
+from growthpilot.benchmark_output import run_main, strict_json  # noqa: E402
+
 
 def _table(title: str, metrics: dict) -> None:
     print(f"\n{title}")
@@ -170,8 +172,8 @@ def main(argv: list[str] | None = None) -> None:
     q.add_argument("--predictions-out", help="CSV of every question and answer")
     a = ap.parse_args(argv)
     metrics = {"sentiment": cmd_sentiment, "copy": cmd_copy, "assistant": cmd_assistant}[a.cmd](a)
-    print(json.dumps(metrics, default=str, ensure_ascii=False))
+    print(json.dumps(strict_json(metrics), default=str, ensure_ascii=False))
 
 
 if __name__ == "__main__":
-    main()
+    run_main(main)

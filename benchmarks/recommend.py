@@ -20,6 +20,7 @@ import sys
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # CPU time = idle wall time; no spinning threads
 
+from growthpilot.benchmark_output import run_main, strict_json  # noqa: E402
 from growthpilot.recommend.benchmark import (  # noqa: E402
     DEFAULT_MODELS,
     prepare,
@@ -99,9 +100,9 @@ def main(argv: list[str] | None = None) -> int:
               f"(CPU time p50 {latency['cpu_p50_ms']:.2f} ms, p99 {latency['cpu_p99_ms']:.2f} ms)")
     summary = summary_json(rows, latency, split=split, protocol=protocol, k=k,
                            chosen="hybrid" if "hybrid" in a.models else "", user_col=user_col)
-    print(json.dumps(summary))
+    print(json.dumps(strict_json(summary)))
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run_main(main)
