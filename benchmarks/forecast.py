@@ -46,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--n-series", type=int, default=500)
     p.add_argument("--periods", type=int, default=730)
     p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--intermittent-models", action="store_true",
+                   help="also try ADIDA and IMAPA when at least half of the series are intermittent (ADI > 1.32)")
     p.add_argument("--predictions-out", default=None,
                    help="fit the chosen model on the whole file; write the next --horizon periods as CSV")
     a = p.parse_args(argv)
@@ -76,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     t_load = time.perf_counter() - t0
     ev = evaluate(df, freq=freq, h=a.horizon, windows=a.windows, n_val=a.val_windows, models=models,
                   exog_cols=exog, country=a.country, selection=a.selection, refit=refit, arima_budget=budget,
-                  seed=a.seed)
+                  seed=a.seed, intermittent_models=a.intermittent_models)
     print(f"data: {source}  series: {ev.n_series} (dropped short: {len(ev.dropped)})  freq {freq}  "
           f"horizon {a.horizon}  windows {a.windows} (+{ev.n_val} for choice/calibration)  refit {refit}")
     print(format_table(ev.table))
@@ -85,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     if a.predictions_out:
         fc = DemandForecaster(freq=freq, horizon=a.horizon, models=models, n_val=a.val_windows,
                               selection=a.selection, country=a.country, exog_cols=exog, refit=refit,
-                              arima_budget=budget, seed=a.seed).fit(df)
+                              arima_budget=budget, seed=a.seed, intermittent_models=a.intermittent_models).fit(df)
         pred = fc.predict()
         pred[["unique_id", "ds", "y_hat", "lo_90", "hi_90"]].to_csv(a.predictions_out, index=False)
         metrics["predictions_out"] = a.predictions_out

@@ -13,7 +13,14 @@ import pandas as pd
 
 from growthpilot.errors import DataError
 from growthpilot.forecast.features import HOLIDAY_COL, add_holidays
-from growthpilot.forecast.models import ML_MODELS, STAT_MODELS, ArimaBudget, lgbm_forecaster, stat_model
+from growthpilot.forecast.models import (
+    INTERMITTENT_MODELS,
+    ML_MODELS,
+    STAT_MODELS,
+    ArimaBudget,
+    lgbm_forecaster,
+    stat_model,
+)
 from growthpilot.forecast.transform import base_of, from_log, is_log, to_log
 
 
@@ -139,6 +146,10 @@ def _stat_cv(data, name, *, freq, h, n_windows, season, n_jobs, refit, budget, l
     model = stat_model(base_of(name), season, budget, n_obs=int(data.groupby("unique_id").size().median()))
     sf = StatsForecast(models=[model], freq=freq, n_jobs=n_jobs if data["unique_id"].nunique() > 20 else 1,
                        fallback_model=SeasonalNaive(season_length=season))
+    if base_of(name) in INTERMITTENT_MODELS:
+        # no interval of their own (their sigma is the reference model's, see sigma.add_sigmas) and no
+        # run-forward: refitted at every origin (a fit costs next to nothing)
+        level, refit = None, True
     input_size = None
     if budget is not None and budget.fast:
         # big panels: every statistical model sees recent history only (ARIMA the budget's, the others

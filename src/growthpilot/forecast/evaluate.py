@@ -19,6 +19,7 @@ from growthpilot.errors import DataError
 from growthpilot.forecast.backtest import cross_validate, eligible_series
 from growthpilot.forecast.conformal import before, fit_intervals, horizon_step, window_col
 from growthpilot.forecast.frequency import normalize_freq, season_length
+from growthpilot.forecast.intermittent import with_intermittent_models
 from growthpilot.forecast.metrics import mase_scales, score
 from growthpilot.forecast.models import BASE_MODELS, ArimaBudget, check_models
 from growthpilot.forecast.selection import add_candidates, candidates, choose
@@ -69,13 +70,14 @@ def scales_for(df: pd.DataFrame, frame: pd.DataFrame, season: int, h: int | None
     """MASE scales per (series, cutoff) plus ``calib_scale`` for intervals.
 
     ``calib_scale`` is the same error measured on recent history only (see
-    :func:`calibration_window`), so intervals follow a growing or shrinking level; constant
-    series fall back to their mean absolute level.
+    :func:`calibration_window`, lengthened by the average inter-demand interval for intermittent
+    series), so intervals follow a growing or shrinking level; constant series fall back to their mean
+    absolute level.
     """
     pairs = frame[["unique_id", "cutoff"]].drop_duplicates()
     sc = mase_scales(df, pairs, season)
     h = h or int(frame.groupby(["unique_id", "cutoff"]).size().max())
-    recent = mase_scales(df, pairs, season, last=calibration_window(season, h)).rename(
+    recent = mase_scales(df, pairs, season, last=calibration_window(season, h), per_demand=True).rename(
         columns={"scale": "recent"})
     sc = sc.merge(recent, on=["unique_id", "cutoff"], how="left")
     level = df.groupby("unique_id")["y"].apply(lambda s: s.abs().mean()).rename("level")
@@ -133,6 +135,7 @@ def evaluate(
     seed: int = 42,
     log_variants: bool = True,
     origins: int | None = None,
+    intermittent_models: bool = False,
 ) -> Evaluation:
     """Score every base model, every ensemble and the automatic choice on the last ``windows`` windows.
 
@@ -151,11 +154,15 @@ def evaluate(
         multiplicative (see :mod:`growthpilot.forecast.transform`).
     origins : forecast origins per backtest window for the interval calibration (``None``: automatic, see
         :func:`auto_origins`; the choice and the scores use the windows' own cutoffs only).
+    intermittent_models : add ADIDA and IMAPA when at least half of the series are intermittent before the
+        evaluated windows (see :mod:`growthpilot.forecast.intermittent`); off by default (docs/forecast.md,
+        round forecast-1.6: better MASE on most intermittent sets, but ties with AutoETS flip its target).
     """
     t0 = time.perf_counter()
     bt = backtest_frame(df, freq=freq, h=h, windows=windows, n_val=n_val, models=models, level=level,
                         exog_cols=exog_cols, country=country, refit=refit, arima_budget=arima_budget,
-                        n_jobs=n_jobs, seed=seed, log_variants=log_variants, origins=origins)
+                        n_jobs=n_jobs, seed=seed, log_variants=log_variants, origins=origins,
+                        intermittent_models=intermittent_models)
     ev = score_windows(bt, windows=windows, level=level, selection=selection)
     ev.seconds = time.perf_counter() - t0
     return ev
@@ -179,18 +186,21 @@ def backtest_frame(df: pd.DataFrame, *, freq: str, h: int, windows: int = 3, n_v
                    models: Sequence[str] = BASE_MODELS, level: float = 90.0, exog_cols: Sequence[str] = (),
                    country: str = "US", refit: bool | int = True, arima_budget: ArimaBudget | None = None,
                    n_jobs: int | None = None, seed: int = 42, log_variants: bool = True,
-                   origins: int | None = None) -> Backtest:
+                   origins: int | None = None, intermittent_models: bool = False) -> Backtest:
     """One rolling backtest of every base model on ``windows + n_val`` cutoffs, with candidates added.
 
-    Whether the log variants join is decided on the data before the evaluated windows only.
+    Whether the log variants and the intermittent-demand models join is decided on the data before the
+    evaluated windows only.
     """
     freq = normalize_freq(freq)
     models = check_models(models)
     season = season_length(freq)
+    ordered = df.sort_values(["unique_id", "ds"], kind="stable")
+    before = ordered[ordered.groupby("unique_id").cumcount(ascending=False) >= windows * h]
     if log_variants:
-        ordered = df.sort_values(["unique_id", "ds"], kind="stable")
-        before = ordered[ordered.groupby("unique_id").cumcount(ascending=False) >= windows * h]
         models = with_log_variants(before, models, season)
+    if intermittent_models:
+        models = with_intermittent_models(before, models)
     n_val = feasible_validation(df, h=h, windows=windows, n_val=n_val, season=season)
     if origins is None:
         origins = auto_origins(df["unique_id"].nunique(), h, windows + n_val)

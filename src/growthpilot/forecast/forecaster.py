@@ -14,8 +14,10 @@ from growthpilot.forecast.conformal import fit_intervals
 from growthpilot.forecast.evaluate import auto_origins, calibration_window, feasible_validation, scales_for
 from growthpilot.forecast.features import add_holidays
 from growthpilot.forecast.frequency import normalize_freq, season_length
+from growthpilot.forecast.intermittent import with_intermittent_models
 from growthpilot.forecast.models import (
     BASE_MODELS,
+    INTERMITTENT_MODELS,
     ML_MODELS,
     STAT_MODELS,
     ArimaBudget,
@@ -27,7 +29,7 @@ from growthpilot.forecast.selection import add_candidates, candidates, choose, f
 from growthpilot.forecast.sigma import REFERENCE_ORDER, SIGMA_SUFFIX, add_sigmas
 from growthpilot.forecast.transform import base_of, from_log, is_log, to_log, with_log_variants
 
-MODEL_VERSION = "forecast-1.5"
+MODEL_VERSION = "forecast-1.6"
 
 
 class DemandForecaster:
@@ -52,6 +54,8 @@ class DemandForecaster:
         (positive, spread growing with the level; small data only, see :mod:`growthpilot.forecast.transform`).
     origins : forecast origins per backtest window for the interval calibration (``None``: automatic, many
         for small data sets, see :func:`~growthpilot.forecast.evaluate.auto_origins`).
+    intermittent_models : also try ADIDA and IMAPA when at least half of the series are intermittent
+        (average inter-demand interval above 1.32, see :mod:`growthpilot.forecast.intermittent`); off by default.
 
     Examples
     --------
@@ -64,7 +68,7 @@ class DemandForecaster:
                  level: float = 90.0, n_val: int | None = None, selection: str = "anchored", country: str = "US",
                  exog_cols: Sequence[str] = (), refit: bool | int = True, n_jobs: int | None = None,
                  arima_budget: ArimaBudget | None = None, seed: int = 42, intervals: str = "auto",
-                 log_variants: bool = True, origins: int | None = None) -> None:
+                 log_variants: bool = True, origins: int | None = None, intermittent_models: bool = False) -> None:
         self.freq = freq
         self.horizon = horizon
         self.models = models
@@ -79,6 +83,7 @@ class DemandForecaster:
         self.seed = seed
         self.intervals = intervals
         self.log_variants = log_variants
+        self.intermittent_models = intermittent_models
         self.origins = origins
 
     # --- fitting ---------------------------------------------------------------------
@@ -91,6 +96,8 @@ class DemandForecaster:
         season = season_length(freq)
         if self.log_variants:
             models = with_log_variants(df, models, season)
+        if self.intermittent_models:
+            models = with_intermittent_models(df, models)
         h = int(self.horizon)
         n_val = feasible_validation(df, h=h, windows=0, n_val=self.n_val, season=season)
         self.cands_ = candidates(models)
@@ -121,15 +128,17 @@ class DemandForecaster:
             self.conformal_ = None
         self.default_choice_ = (self.choice_.mode().iloc[0] if len(self.choice_) else fallback_candidate(self.cands_))
         needed = {m for name in set(self.choice_) | {self.default_choice_} for m in self.cands_[name]}
-        if self.conformal_ is not None and self.conformal_.normaliser_ == "sigma" and not any(base_of(m) in STAT_MODELS for m in needed):
-            # the global model has no interval of its own: a statistical model's sigma normalises its errors
+        own = set(STAT_MODELS) - set(INTERMITTENT_MODELS)
+        if self.conformal_ is not None and self.conformal_.normaliser_ == "sigma" and not any(base_of(m) in own for m in needed):
+            # the global model and the intermittent-demand ones have no interval of their own: a statistical
+            # model's sigma normalises their errors
             needed |= {m for m in REFERENCE_ORDER if m in models}
         self.base_forecasts_ = self._fit_predict(df, sorted(needed), freq, season, h)
         last = df.groupby("unique_id")["ds"].max()
         pairs = pd.DataFrame({"unique_id": last.index, "cutoff": last.to_numpy()})
         from growthpilot.forecast.metrics import mase_scales
 
-        sc = mase_scales(df, pairs, season, last=calibration_window(season, h)).set_index("unique_id")["scale"]
+        sc = mase_scales(df, pairs, season, last=calibration_window(season, h), per_demand=True).set_index("unique_id")["scale"]
         lvl = df.groupby("unique_id")["y"].apply(lambda s: s.abs().mean())
         self.scale_ = sc.reindex(lvl.index).fillna(lvl).fillna(0.0)
         self.nonnegative_ = bool((df["y"] >= 0).all())
@@ -161,17 +170,25 @@ class DemandForecaster:
         from statsforecast.models import SeasonalNaive
 
         n_obs = int(df.groupby("unique_id").size().median())
-        objs = [stat_model(base_of(m), season, self.arima_budget, n_obs) for m in names]
-        sf = StatsForecast(models=objs, freq=freq, n_jobs=self.n_jobs or n_jobs_default(),
-                           fallback_model=SeasonalNaive(season_length=season))
         lv = int(self.level) if float(self.level).is_integer() else self.level
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            fc = sf.forecast(df=df[["unique_id", "ds", "y"]], h=h, level=[lv])
-        fc = fc.reset_index() if "unique_id" not in fc.columns else fc
-        rename = {str(o): m for o, m in zip(objs, names, strict=True)}
-        return fc.rename(columns=lambda c: next((m + c[len(o):] for o, m in rename.items()
-                                                 if c == o or c.startswith(o + "-")), c))
+        out = None
+        # the intermittent-demand models have no interval of their own: forecast them without a level
+        for group, level in (([m for m in names if base_of(m) not in INTERMITTENT_MODELS], [lv]),
+                             ([m for m in names if base_of(m) in INTERMITTENT_MODELS], None)):
+            if not group:
+                continue
+            objs = [stat_model(base_of(m), season, self.arima_budget, n_obs) for m in group]
+            sf = StatsForecast(models=objs, freq=freq, n_jobs=self.n_jobs or n_jobs_default(),
+                               fallback_model=SeasonalNaive(season_length=season))
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                fc = sf.forecast(df=df[["unique_id", "ds", "y"]], h=h, **({"level": level} if level else {}))
+            fc = fc.reset_index() if "unique_id" not in fc.columns else fc
+            rename = {str(o): m for o, m in zip(objs, group, strict=True)}
+            fc = fc.rename(columns=lambda c, rename=rename: next((m + c[len(o):] for o, m in rename.items()
+                                                                   if c == o or c.startswith(o + "-")), c))
+            out = fc if out is None else out.merge(fc, on=["unique_id", "ds"], how="left")
+        return out
 
     def _ml_predict(self, df, freq, season, h) -> pd.DataFrame:
         min_len = int(df.groupby("unique_id").size().min())

@@ -5,8 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+ADI_INTERMITTENT = 1.32  # Syntetos-Boylan cut-off: average inter-demand interval above it = intermittent or lumpy
 
-def mase_scales(history: pd.DataFrame, cutoffs: pd.DataFrame, season: int, last: int | None = None) -> pd.DataFrame:
+
+def demand_interval(y: pd.Series, ids: pd.Series) -> pd.Series:
+    """Average inter-demand interval (ADI) per series: periods per non-zero period (1 = a sale every period)."""
+    g = (y != 0).groupby(ids)
+    return g.size() / g.sum().clip(lower=1)
+
+
+def mase_scales(history: pd.DataFrame, cutoffs: pd.DataFrame, season: int, last: int | None = None,
+                per_demand: bool = False) -> pd.DataFrame:
     """In-sample mean absolute seasonal-naive error of each series up to each cutoff.
 
     Parameters
@@ -15,6 +24,9 @@ def mase_scales(history: pd.DataFrame, cutoffs: pd.DataFrame, season: int, last:
     cutoffs : ``unique_id, cutoff`` pairs.
     season : seasonal period (falls back to 1 when the training part is too short).
     last : only the last ``last`` periods before each cutoff (a scale that follows the recent level).
+    per_demand : with ``last``, lengthen the window of intermittent series (ADI above 1.32 on the history
+        up to the cutoff) to ``last x ADI`` periods, so that it holds about as many sales as a regular
+        series' window: a few quiet weeks would otherwise make the scale of a lumpy series near zero.
 
     Returns
     -------
@@ -25,7 +37,12 @@ def mase_scales(history: pd.DataFrame, cutoffs: pd.DataFrame, season: int, last:
     for cutoff, ids in cutoffs.groupby("cutoff")["unique_id"]:
         part = h[(h["ds"] <= cutoff) & h["unique_id"].isin(ids)]
         if last is not None:
-            part = part.groupby("unique_id").tail(last)
+            keep = pd.Series(float(last), index=pd.Index(part["unique_id"].unique()))
+            if per_demand:
+                adi = demand_interval(part["y"], part["unique_id"])
+                keep = keep.where(adi.reindex(keep.index) <= ADI_INTERMITTENT, np.ceil(last * adi))
+            age = part.groupby("unique_id").cumcount(ascending=False).to_numpy()
+            part = part[age < part["unique_id"].map(keep).to_numpy()]
         sizes = part.groupby("unique_id")["y"].transform("size")
         m = np.where(sizes > season + 1, season, 1)
         g = part.groupby("unique_id")["y"]

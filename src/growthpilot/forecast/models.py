@@ -13,9 +13,12 @@ from growthpilot.errors import ValidationError
 from growthpilot.forecast.features import HOLIDAY_COL, date_features
 from growthpilot.forecast.frequency import normalize_freq
 
-STAT_MODELS = ("SeasonalNaive", "AutoETS", "AutoARIMA", "AutoTheta", "MSTL")
+# intermittent-demand models (Croston family, temporal aggregation): statsforecast models without a
+# parametric interval of their own, added by growthpilot.forecast.intermittent where the data call for them
+INTERMITTENT_MODELS = ("CrostonSBA", "CrostonOptimized", "ADIDA", "IMAPA")
+STAT_MODELS = ("SeasonalNaive", "AutoETS", "AutoARIMA", "AutoTheta", "MSTL", *INTERMITTENT_MODELS)
 ML_MODELS = ("LightGBM",)
-BASE_MODELS = STAT_MODELS + ML_MODELS
+BASE_MODELS = tuple(m for m in STAT_MODELS if m not in INTERMITTENT_MODELS) + ML_MODELS
 
 
 @dataclass(frozen=True)
@@ -34,9 +37,9 @@ class ArimaBudget:
 def check_models(models: Sequence[str]) -> tuple[str, ...]:
     from growthpilot.forecast.transform import LOG_MODELS
 
-    unknown = [m for m in models if m not in BASE_MODELS + LOG_MODELS]
+    unknown = [m for m in models if m not in BASE_MODELS + INTERMITTENT_MODELS + LOG_MODELS]
     if unknown:
-        raise ValidationError(f"unknown model(s) {unknown}", expected=f"names from {BASE_MODELS + LOG_MODELS}")
+        raise ValidationError(f"unknown model(s) {unknown}", expected=f"names from {BASE_MODELS + INTERMITTENT_MODELS + LOG_MODELS}")
     return tuple(models)
 
 
@@ -46,8 +49,11 @@ def stat_model(name: str, season: int, budget: ArimaBudget | None = None, n_obs:
     ``n_obs`` (typical series length) switches AutoARIMA to the CSS approximation above 150
     observations, as R's ``auto.arima`` does.
     """
+    from statsforecast import models as sfm
     from statsforecast.models import MSTL, AutoARIMA, AutoETS, AutoTheta, SeasonalNaive
 
+    if name in INTERMITTENT_MODELS:
+        return getattr(sfm, name)()
     if name == "SeasonalNaive":
         return SeasonalNaive(season_length=season)
     if name == "AutoETS":
