@@ -15,10 +15,11 @@ import argparse
 import json
 import os
 import resource
-import sys
 import time
 
 os.environ.setdefault("OMP_NUM_THREADS", "2")
+
+from growthpilot.benchmark_output import run_main, strict_json  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -98,9 +99,9 @@ def main(argv: list[str] | None = None) -> int:
     metrics.update({"data": source, "freq": freq, "horizon": a.horizon, "windows": a.windows,
                     "seconds_load": round(t_load, 2), "seconds_wall": round(wall, 2),
                     "cpu_seconds": round(sum(u.ru_utime + u.ru_stime for u in usage), 1)})
-    print(json.dumps(metrics, default=str))
+    print(json.dumps(strict_json(metrics), default=str))
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run_main(main)

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from tests.conftest import need_file
 
+from growthpilot.errors import ValidationError
 from growthpilot.forecast.bench import load_long
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,3 +46,18 @@ def test_air_passengers_choice_beats_seasonal_naive(data_dir):
     ev = evaluate(df, freq="MS", h=12, windows=2, n_val=3, models=("SeasonalNaive", "AutoETS", "AutoTheta"))
     t = ev.table.set_index("model")
     assert t.loc["chosen", "mase"] < 0.9 * t.loc["SeasonalNaive", "mase"]
+
+
+def test_load_long_reads_european_exports_and_names_unreadable_cells(tmp_path):
+    p = tmp_path / "eu.csv"
+    p.write_text("laden;datum;umsatz\nA;13/01/2024;1.234,50\nA;20/01/2024;12,50\nB;13/01/2024;3\nB;20/01/2024;\n")
+    df = load_long(p, freq="W-SAT", id_col="laden", time_col="datum", target_col="umsatz")
+    assert df.groupby("unique_id")["y"].sum().to_dict() == {"A": 1247.0, "B": 3.0}  # day first detected
+    assert df["ds"].min() == pd.Timestamp("2024-01-13")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("ds,y\n2024-01-01,5\n2024-01-02,five\n")
+    with pytest.raises(ValidationError, match="five") as info:
+        load_long(bad, freq="D", id_col=None, time_col="ds", target_col="y")
+    assert info.value.row == 1 and info.value.column == "y"
+    with pytest.raises(ValidationError, match="no column 'date'"):
+        load_long(bad, freq="D", id_col=None, time_col="date", target_col="y")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from growthpilot.errors import ValidationError
@@ -12,6 +13,7 @@ from growthpilot.files import read_table
 from growthpilot.forecast.data import prepare_series
 from growthpilot.forecast.frequency import season_length
 from growthpilot.forecast.models import ArimaBudget
+from growthpilot.parsing import parse_times, present, to_number
 
 
 def load_long(path: str | Path, *, freq: str, id_col: str | None, time_col: str | None, target_col: str,
@@ -32,18 +34,37 @@ def load_long(path: str | Path, *, freq: str, id_col: str | None, time_col: str 
         raw = raw.assign(_ds=pd.date_range(start, periods=len(raw), freq=freq))
         time_col = "_ds"
     else:
-        raw[time_col] = pd.to_datetime(raw[time_col], dayfirst=dayfirst, errors="coerce", format="mixed")
+        if time_col not in raw.columns:
+            raise ValidationError(f"no column {time_col!r} in {path}", column=time_col,
+                                  expected=f"one of {list(raw.columns)}")
+        text = raw[time_col]
+        raw[time_col] = (pd.to_datetime(text, dayfirst=True, errors="coerce", format="mixed") if dayfirst
+                         else parse_times(text))  # ISO, YYYYMMDD, Unix time, d/m/y or m/d/y (detected)
+        _reject_unreadable(raw[time_col].isna() & present(text), text, path, "a date")
     if target_col == "*" or "," in target_col:
         cols = ([c for c in raw.columns if c != time_col and pd.api.types.is_numeric_dtype(raw[c])]
                 if target_col == "*" else [c.strip() for c in target_col.split(",")])
         raw = raw.melt(id_vars=[time_col], value_vars=cols, var_name="_series", value_name="_y")
         id_col, target_col = "_series", "_y"
+    for col in (target_col, *exog_cols):
+        if col in raw.columns and not pd.api.types.is_numeric_dtype(raw[col]):
+            text = raw[col]
+            raw[col] = to_number(text)  # "1,234.50", "12,50", "$7" read as numbers
+            _reject_unreadable(raw[col].isna() & present(text), text, path, "a number")
     df = prepare_series(raw, freq=freq, id_col=id_col, time_col=time_col, target_col=target_col,
                         exog_cols=exog_cols)
     if top is not None:
         keep = df.groupby("unique_id")["y"].sum().nlargest(top).index
         df = df[df["unique_id"].isin(keep)].reset_index(drop=True)
     return df
+
+
+def _reject_unreadable(bad: pd.Series, text: pd.Series, path, expected: str) -> None:
+    """A clear error naming the file, row, column and value when a non-empty cell cannot be read."""
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise ValidationError(f"{int(bad.sum()):,} value(s) are not {expected}", file=str(path), row=row,
+                              column=str(text.name), value=text.iloc[row], expected=expected)
 
 
 def arima_budget_for(df: pd.DataFrame, freq: str, windows: int) -> tuple[ArimaBudget, bool | int, bool]:
