@@ -71,3 +71,18 @@ def test_evaluate_chooses_on_earlier_windows_only(panel):
     assert 0 <= t.loc["chosen", "coverage"] <= 100
     m = ev.metrics()
     assert m["n_series"] == 6 and "mase_vs_SeasonalNaive" in m
+
+
+def test_bounds_clipped_at_zero_per_series_that_never_goes_negative():
+    rng = np.random.default_rng(3)
+    ds = pd.date_range("2020-01-01", periods=120, freq="D")
+    df = pd.concat([
+        pd.DataFrame({"unique_id": "counts", "ds": ds, "y": rng.poisson(2, 120).astype(float)}),
+        pd.DataFrame({"unique_id": "zeros", "ds": ds, "y": 0.0}),
+        pd.DataFrame({"unique_id": "net", "ds": ds, "y": rng.normal(0, 5, 120)}),  # returns: can be negative
+    ], ignore_index=True)
+    fc = DemandForecaster(freq="D", horizon=7, models=("SeasonalNaive", "AutoETS"), n_val=2).fit(df)
+    pred = fc.predict().set_index("unique_id")
+    assert (pred.loc[["counts", "zeros"], ["y_hat", "lo_90", "hi_90"]] >= 0).all().all()
+    assert (pred.loc["zeros", "lo_90"] <= 0).all() and (pred.loc["zeros", "hi_90"] >= 0).all()  # zero is covered
+    assert (pred.loc["net", "lo_90"] < 0).all()  # a panel with one signed series leaves the others clipped

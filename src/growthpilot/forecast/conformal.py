@@ -145,13 +145,13 @@ class ConformalIntervals:
         return self.q_[idx]
 
     def interval(self, y_hat: np.ndarray, scale: np.ndarray, step: np.ndarray, *,
-                 nonnegative: bool = False) -> tuple[np.ndarray, np.ndarray]:
-        """``(lo, hi)`` around ``y_hat``; clipped at zero when the series cannot be negative."""
+                 nonnegative: bool | np.ndarray = False) -> tuple[np.ndarray, np.ndarray]:
+        """``(lo, hi)`` around ``y_hat``; both bounds clipped at zero where the series cannot be negative
+        (``nonnegative``: one flag, or one per row)."""
         half = self.quantile_for(step) * np.asarray(scale, float)
         lo, hi = np.asarray(y_hat, float) - half, np.asarray(y_hat, float) + half
-        if nonnegative:
-            lo = np.maximum(lo, 0.0)
-        return lo, hi
+        nonneg = np.broadcast_to(np.asarray(nonnegative, bool), lo.shape)
+        return np.where(nonneg, np.maximum(lo, 0.0), lo), np.where(nonneg, np.maximum(hi, 0.0), hi)
 
 
 def interval_score(y: np.ndarray, lo: np.ndarray, hi: np.ndarray, level: float) -> np.ndarray:

@@ -179,7 +179,7 @@ class Backtest:
     model_seconds: dict[str, float]
     dropped: list[str]
     n_val: int
-    nonnegative: bool
+    nonnegative: pd.Series  # per series: never negative in the data (intervals clipped at zero)
 
 
 def backtest_frame(df: pd.DataFrame, *, freq: str, h: int, windows: int = 3, n_val: int | None = None,
@@ -215,7 +215,7 @@ def backtest_frame(df: pd.DataFrame, *, freq: str, h: int, windows: int = 3, n_v
     frame["step"] = horizon_step(frame)
     frame = add_sigmas(frame, cands, level, fallback=frame["scale"].to_numpy(float))
     return Backtest(frame, sc, cands, list(cv.models), dict(cv.seconds), list(cv.dropped), n_val,
-                    bool((df["y"] >= 0).all()))
+                    df.groupby("unique_id")["y"].min() >= 0)
 
 
 def score_windows(bt: Backtest, *, windows: int = 3, level: float = 90.0, selection: str = "anchored") -> Evaluation:
@@ -241,7 +241,7 @@ def score_windows(bt: Backtest, *, windows: int = 3, level: float = 90.0, select
             if len(val):
                 ci = fit_intervals(val, name, level=level)
                 lo, hi = ci.interval(test[name].to_numpy(), test[ci.scale_col].to_numpy(), test["step"].to_numpy(),
-                                     nonnegative=nonneg)
+                                     nonnegative=test["unique_id"].map(nonneg).fillna(False).to_numpy(bool))
                 if name == CHOSEN:
                     normalisers[key] = ci.normaliser_
             else:

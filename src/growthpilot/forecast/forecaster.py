@@ -29,7 +29,7 @@ from growthpilot.forecast.selection import add_candidates, candidates, choose, f
 from growthpilot.forecast.sigma import REFERENCE_ORDER, SIGMA_SUFFIX, add_sigmas
 from growthpilot.forecast.transform import base_of, from_log, is_log, to_log, with_log_variants
 
-MODEL_VERSION = "forecast-1.6"
+MODEL_VERSION = "forecast-1.7"
 
 
 class DemandForecaster:
@@ -141,7 +141,7 @@ class DemandForecaster:
         sc = mase_scales(df, pairs, season, last=calibration_window(season, h), per_demand=True).set_index("unique_id")["scale"]
         lvl = df.groupby("unique_id")["y"].apply(lambda s: s.abs().mean())
         self.scale_ = sc.reindex(lvl.index).fillna(lvl).fillna(0.0)
-        self.nonnegative_ = bool((df["y"] >= 0).all())
+        self.nonnegative_ = df.groupby("unique_id")["y"].min() >= 0  # per series: clip forecasts and bounds at 0
         self.season_ = season
         self.model_version_ = MODEL_VERSION
         return self
@@ -223,16 +223,16 @@ class DemandForecaster:
         y_hat = _pick_col(fc, names)
         lv = f"{self.level:g}"
         out = pd.DataFrame({"unique_id": fc["unique_id"].to_numpy(), "ds": fc["ds"].to_numpy(), "y_hat": y_hat})
+        nonneg = fc["unique_id"].map(self.nonnegative_).fillna(False).to_numpy(bool)
         if self.conformal_ is not None:
             scale = fc["unique_id"].map(self.scale_).to_numpy(float)
             if self.conformal_.normaliser_ == "sigma":
                 fc = add_sigmas(fc, used, self.level, fallback=scale)
                 scale = _pick_col(fc, names + SIGMA_SUFFIX)
-            lo, hi = self.conformal_.interval(y_hat, scale, fc["step"].to_numpy(), nonnegative=self.nonnegative_)
+            lo, hi = self.conformal_.interval(y_hat, scale, fc["step"].to_numpy(), nonnegative=nonneg)
         else:
             lo = hi = np.full(len(out), np.nan)
-        if self.nonnegative_:
-            out["y_hat"] = np.maximum(out["y_hat"], 0.0)
+        out["y_hat"] = np.where(nonneg, np.maximum(out["y_hat"], 0.0), out["y_hat"])
         out[f"lo_{lv}"], out[f"hi_{lv}"] = lo, hi
         out["model"] = names.to_numpy()
         return out.reset_index(drop=True)
