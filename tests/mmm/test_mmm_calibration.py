@@ -85,10 +85,14 @@ def test_path_likelihood_in_the_graph_equals_the_numpy_replay_with_per_channel_a
     mu = model["lift_path_measurements"].owner.inputs[2]  # Normal(mu, sigma): inputs rng, size, mu, sigma
     names = ["adstock_alpha", *(["adstock_theta"] if adstock == "delayed" else []), "saturation_beta",
              "saturation_slope", "saturation_kappa"]
-    fn = model.compile_fn([model[n].values for n in names] + [mu], inputs=model.value_vars,
+    # evaluate at the point (random variables replaced by their values), not at fresh prior draws: the
+    # graph's free random variables would otherwise be sampled anew each process and the test could flake
+    outs = model.replace_rvs_by_values([model[n] for n in names] + [mu])
+    fn = model.compile_fn(outs, inputs=model.value_vars,
                           on_unused_input="ignore", point_fn=True)
     rng = np.random.default_rng(3)
-    point = {k: v + rng.normal(0.0, 0.5, np.shape(v)) for k, v in model.initial_point().items()}
+    start = model.initial_point(random_seed=0)
+    point = {k: start[k] + rng.normal(0.0, 0.5, np.shape(start[k])) for k in sorted(start)}
     *params, modelled = fn(point)
     values = {n.split("_", 1)[1]: np.asarray(p, dtype=float)[None, :] for n, p in zip(names, params, strict=True)}
     assert values["alpha"].shape == (1, 3) and np.ptp(values["alpha"]) > 0.05
