@@ -8,9 +8,13 @@ random plan and a "top propensity" plan.
     python benchmarks/allocation.py --simulator email --outcome conversion --contact-cost 0.1
     python benchmarks/allocation.py --simulator email --seed 1 --ceiling   # + plan from E[true uplift | features]
     python benchmarks/allocation.py --simulator email --auxiliary-outcome-cols none   # no surrogate candidates
+    python benchmarks/allocation.py --train exp.csv --test fresh.csv --treatment-col arm --control-value control \
+        --outcome-col converted --exclude-cols customer_id,visit --auxiliary-outcome-cols visit \
+        --margin 12 --offer-costs email=0.1,sms=0.3      # your own simulator: fresh.csv has true_uplift_<arm>
 
-The last stdout line is one JSON object of metrics; ``--predictions-out`` is not applicable (the plans are
-scored inside) and writes the per-plan table as CSV when given.
+The last stdout line is one JSON object of metrics; ``--predictions-out`` writes the model's plan per fresh
+customer (offer, predicted uplift per arm, expected profit) so it can be scored independently.
+With ``--train``/``--test`` the auxiliary outcomes are only those named (``auto`` means none there).
 """
 
 from __future__ import annotations
@@ -24,9 +28,32 @@ import time
 import pandas as pd
 
 from growthpilot.benchmark_output import run_main, strict_json
-from growthpilot.decide.allocation_benchmark import run_allocation_benchmark
+from growthpilot.decide.allocation_benchmark import FileExperiment, run_allocation_benchmark
+from growthpilot.decide.uplift_benchmark import ExperimentSpec
+from growthpilot.errors import DataError
+from growthpilot.files import read_table
 
 os.environ.setdefault("OMP_NUM_THREADS", "2")
+
+
+def _csv_list(s: str | None) -> list[str]:
+    return [c.strip() for c in s.split(",") if c.strip()] if s else []
+
+
+def _file_experiment(a: argparse.Namespace) -> FileExperiment:
+    costs = {}
+    for item in _csv_list(a.offer_costs):
+        arm, _, value = item.rpartition("=")
+        try:
+            costs[arm.strip()] = float(value)
+        except ValueError:
+            raise DataError(f"--offer-costs: {item!r} is not arm=number") from None
+    aux = [] if a.auxiliary_outcome_cols in ("auto", "none", "") else _csv_list(a.auxiliary_outcome_cols)
+    spec = ExperimentSpec(a.treatment_col, a.control_value, a.outcome_col,
+                          feature_cols=_csv_list(a.feature_cols) or None, exclude_cols=_csv_list(a.exclude_cols))
+    return FileExperiment(read_table(a.train), read_table(a.test), spec, true_prefix=a.true_uplift_prefix,
+                          margin=a.margin, margin_col=a.margin_col, costs=costs, default_cost=a.contact_cost,
+                          auxiliary=aux)
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -63,10 +90,31 @@ def main(argv: list[str] | None = None) -> dict:
                    help="diagnostic: also score a plan built from E[true uplift | features] (LightGBM fitted to "
                         "the experiment rows' TRUE uplift) - the most any estimator on these features can reach")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--predictions-out", help="write the per-plan table as CSV")
+    p.add_argument("--predictions-out",
+                   help="CSV of the model's plan per fresh customer (test-file order): offer ('' = none), "
+                        "predicted_uplift_<arm>, expected_profit")
+    f = p.add_argument_group("your own experiment instead of a simulator (--train EXP --test FRESH)")
+    f.add_argument("--train", help="randomised experiment: features, treatment, outcome (CSV/Parquet)")
+    f.add_argument("--test", help="fresh customers: the same features and, per arm, its true uplift "
+                                  "(<true-uplift-prefix><arm>), read only to score the plans")
+    f.add_argument("--treatment-col", default="treatment")
+    f.add_argument("--control-value", default="control")
+    f.add_argument("--outcome-col", default="conversion")
+    f.add_argument("--feature-cols", help="comma-separated features (default: every other column)")
+    f.add_argument("--exclude-cols", help="comma-separated columns that are not features (ids, other outcomes)")
+    f.add_argument("--true-uplift-prefix", default="true_uplift_")
+    f.add_argument("--margin", type=float, default=1.0, help="value of one more outcome (e.g. margin per conversion)")
+    f.add_argument("--margin-col", help="per-customer value of one more outcome, in both files (also a feature)")
+    f.add_argument("--offer-costs", default="",
+                   help="cost per treated customer by arm, e.g. 'email_a=0.1,discount=2.5' (others: --contact-cost)")
     a = p.parse_args(argv)
     t0 = time.time()
-    res = run_allocation_benchmark(simulator=a.simulator, n_train=a.n_train, n_test=a.n_test,
+    data = None
+    if a.train or a.test:
+        if not (a.train and a.test):
+            p.error("--train and --test go together")
+        data = _file_experiment(a)
+    res = run_allocation_benchmark(data=data, simulator=a.simulator, n_train=a.n_train, n_test=a.n_test,
                                    budget_share=a.budget_share, seed=a.seed,
                                    learners=tuple(a.learners.split(",")), cv=a.cv, outcome=a.outcome,
                                    contact_cost=a.contact_cost, method=a.method,
@@ -74,6 +122,7 @@ def main(argv: list[str] | None = None) -> dict:
                                    top_k=a.top_k, linear=not a.no_linear,
                                    ceiling=a.ceiling, auxiliary=a.auxiliary_outcome_cols,
                                    permute_auxiliary=a.permute_auxiliary)
+    rows = res.pop("rows")
     res["seconds"] = round(time.time() - t0, 1)
     table = pd.DataFrame(res["plans"])
     print(f"simulator {res['simulator']}: budget {res['budget']:.2f}, uplift model {res['uplift_model']}, "
@@ -88,7 +137,7 @@ def main(argv: list[str] | None = None) -> dict:
     if a.ceiling:
         print(f"ceiling (diagnostic, from the true uplift) = {res['ceiling_share_of_oracle']} of oracle")
     if a.predictions_out:
-        table.to_csv(a.predictions_out, index=False)
+        rows.to_csv(a.predictions_out, index=False)
     sys.stdout.write(json.dumps(strict_json(res)) + "\n")
     return res
 

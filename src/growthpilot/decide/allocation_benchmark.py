@@ -93,6 +93,75 @@ def _experiment_scenario(n_train: int, n_test: int, seed: int, outcome: str, con
                     exp[others].astype(float))
 
 
+@dataclass
+class FileExperiment:
+    """An experiment file and a file of fresh customers with their true uplift (``--train``/``--test``).
+
+    ``spec`` names the treatment, control, outcome and feature columns (as in ``benchmarks/uplift.py``).
+    The test file holds, per arm, the true uplift of the outcome in ``<true_prefix><arm>`` (read only to
+    score the plans). Economics: one more outcome is worth ``margin`` (or the per-customer ``margin_col``,
+    in both files); each arm costs ``costs[arm]`` per customer treated (``default_cost`` for arms not named).
+    ``auxiliary`` names frequent outcomes of the experiment (a visit beside a conversion) for the surrogate
+    candidates; they and the true-uplift columns are never features; the margin column always is.
+    """
+
+    train: pd.DataFrame
+    test: pd.DataFrame
+    spec: Any  # ExperimentSpec
+    true_prefix: str = "true_uplift_"
+    margin: float = 1.0
+    margin_col: str | None = None
+    costs: dict[str, float] = field(default_factory=dict)
+    default_cost: float = 0.0
+    auxiliary: Sequence[str] = ()
+
+
+def _file_scenario(fx: FileExperiment) -> Scenario:
+    spec = fx.spec
+    train = spec.prepare(fx.train)
+    test = spec.prepare(fx.test, labelled=False)
+    train = spec.select(train)
+    for col, frames in ((fx.margin_col, ("training", "test")), *((c, ("training",)) for c in fx.auxiliary)):
+        for name in frames if col else ():
+            if col not in (train if name == "training" else test).columns:
+                raise DataError(f"column {col!r} is not in the {name} file")
+    derived = [c for c in train.columns if c.startswith(fx.true_prefix)] + list(fx.auxiliary)
+    if not spec.feature_cols:
+        spec.exclude_cols = [*spec.exclude_cols, *derived]
+    feats = spec.features(train)
+    if fx.margin_col and fx.margin_col not in feats:  # a pre-treatment covariate the economics need
+        feats.append(fx.margin_col)
+    missing = [c for c in feats if c not in test.columns]
+    if missing:
+        raise DataError(f"feature column(s) {missing} of the training file are not in the test file")
+    arms = sorted({str(a) for a in train[spec.treatment_col]} - {str(spec.control_value)})
+    absent = [f"{fx.true_prefix}{a}" for a in arms if f"{fx.true_prefix}{a}" not in test.columns]
+    if absent:
+        raise DataError(f"the test file needs the true uplift of every arm to score the plans; missing {absent} "
+                        f"(--true-uplift-prefix {fx.true_prefix!r})")
+    unknown = sorted(set(fx.costs) - set(arms))
+    if unknown:
+        raise DataError(f"--offer-costs names arm(s) {unknown} that are not in the experiment; arms: {arms}")
+    cost_row = np.array([fx.costs.get(a, fx.default_cost) for a in arms], float)
+
+    def economics(X: pd.DataFrame) -> Economics:
+        margin = (pd.to_numeric(X[fx.margin_col], errors="coerce").fillna(0.0).to_numpy(float) if fx.margin_col
+                  else np.full(len(X), float(fx.margin)))
+        return Economics(margin=margin, fixed=np.tile(cost_row, (len(X), 1)))
+
+    true_u = np.column_stack([pd.to_numeric(test[f"{fx.true_prefix}{a}"], errors="coerce").to_numpy(float)
+                              for a in arms])
+    if np.isnan(true_u).any():
+        raise DataError(f"the test file's true uplift columns ({fx.true_prefix}<arm>) have missing values")
+    econ = economics(test[feats])
+    cost = np.broadcast_to(cost_row, true_u.shape).copy()
+    return Scenario(arms, train[feats], train[spec.treatment_col].astype(str).to_numpy(),
+                    train[spec.outcome_col].to_numpy(float), test[feats], economics,
+                    true_u * econ.margin[:, None] - cost, cost, np.full((len(train), len(arms)), np.nan),
+                    np.full(len(train), np.nan),
+                    train[list(fx.auxiliary)].apply(pd.to_numeric, errors="coerce").fillna(0.0))
+
+
 def ceiling_predictions(sc: Scenario, *, random_state: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """DIAGNOSTIC ONLY (reads the simulator's truth): baseline and uplift of the fresh customers from
     LightGBM regressors fitted to the experiment rows' *true* uplift and baseline, i.e. E[true uplift | the
@@ -146,14 +215,22 @@ def run_allocation_benchmark(
     ceiling: bool = False,
     auxiliary: str | Sequence[str] = "auto",
     permute_auxiliary: bool = False,
+    data: FileExperiment | None = None,
 ) -> dict[str, Any]:
-    """Run the benchmark; returns the metrics (incremental profit by plan, shares of the oracle).
+    """Run the benchmark; returns the metrics (incremental profit by plan, shares of the oracle) and, under
+    ``rows``, the model's plan per fresh customer (offer, predicted uplift per arm, expected profit).
 
     ``budget_share`` sets the budget as a share of what the oracle would spend without a budget;
     ``auxiliary`` the experiment's other outcomes given to the surrogate candidates (:func:`auxiliary_outcomes`);
-    ``permute_auxiliary`` (check) shuffles them across rows, so they carry no information.
+    ``permute_auxiliary`` (check) shuffles them across rows, so they carry no information. ``data`` (a
+    :class:`FileExperiment`) replaces the simulator: an experiment file and fresh customers with their true uplift.
     """
-    if simulator == "offers":
+    if data is not None:
+        sc = _file_scenario(data)
+        simulator, n_train, n_test, control = "file", len(sc.y), len(sc.fresh), str(data.spec.control_value)
+        if ceiling:
+            raise DataError("--ceiling is a simulator diagnostic (it needs the experiment's true baseline too)")
+    elif simulator == "offers":
         sc = _offers_scenario(n_train, n_test, seed)
     elif simulator == "email":
         from growthpilot.simulate import simulate_uplift_experiment
@@ -161,6 +238,8 @@ def run_allocation_benchmark(
         sc = _experiment_scenario(n_train, n_test, seed, outcome, contact_cost, simulate_uplift_experiment)
     else:
         raise DataError(f"simulator must be 'offers' or 'email', got {simulator!r}")
+    if data is None:
+        control = "control"
     alloc = OfferAllocator(method=method)
     free = alloc.allocate(sc.true_profit, sc.true_cost)
     budget = budget_share * free.total_cost  # the business constraint; models see only this number
@@ -168,7 +247,7 @@ def run_allocation_benchmark(
     aux_cols = auxiliary_outcomes(sc.outcomes, sc.y, auxiliary)
     perm = np.random.default_rng(seed + 99).permutation(len(sc.y)) if permute_auxiliary else slice(None)
     aux = {c: sc.outcomes[c].to_numpy(float)[perm] for c in aux_cols}
-    model = fit_plan_model(selection, sc.X, sc.treatment, sc.y, control="control", economics=sc.economics,
+    model = fit_plan_model(selection, sc.X, sc.treatment, sc.y, control=control, economics=sc.economics,
                            budget_rate=budget / n_test, learners=learners, cv=cv, random_state=seed, aux=aux,
                            stretch=stretch, top_k=top_k, **({} if linear else {"linear_grid": ()}))
     chosen = (model.best_name_ if selection == "qini"
@@ -199,7 +278,11 @@ def run_allocation_benchmark(
         table.append({"plan": name, "true_incremental_profit": round(profit, 2), "true_cost": round(cost, 2),
                       "customers_targeted": k})
     p = {r["plan"]: r["true_incremental_profit"] for r in table}
+    per_row = pd.DataFrame(u, columns=[f"predicted_uplift_{o}" for o in sc.offers])
+    per_row.insert(0, "offer", np.where(plan.choice >= 0, np.asarray(sc.offers, dtype=object)[plan.choice], ""))
+    per_row["expected_profit"] = np.where(plan.choice >= 0, est_profit[np.arange(n), plan.choice.clip(0)], 0.0)
     return {
+        "rows": per_row,  # the model's plan per fresh customer (not JSON: the benchmark writes it as CSV)
         "simulator": simulator, "n_train": n_train, "n_test": n_test, "budget": round(budget, 2),
         "offers": sc.offers, "auxiliary_outcomes": aux_cols, "auxiliary_permuted": bool(permute_auxiliary and aux_cols),
         "uplift_model": chosen, "selection": selection, "allocation_method": plan.method,
