@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import socket
 import uuid
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -29,6 +31,15 @@ def _pg_reachable() -> bool:
 def data_dir() -> Path:
     """The shared public datasets; tests needing one skip with the path when it is absent."""
     return shared_data_dir()
+
+
+def benchmark_script(name: str) -> ModuleType:
+    """``benchmarks/<name>.py`` loaded as a module, so a test can call its ``main(argv)``."""
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"benchmark_{name}_script", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
 
 
 def need_file(path: Path) -> Path:

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from tests.conftest import benchmark_script
 
 from growthpilot.customers.transactions import load_transactions
 from growthpilot.errors import ValidationError
 
 SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "customers.py"
-
-
-def _script():
-    spec = importlib.util.spec_from_file_location("customers_benchmark_script", SCRIPT)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def test_amount_text_forms_and_semicolon_files(tmp_path) -> None:
@@ -70,9 +63,10 @@ def test_small_shop_falls_back_to_bgnbd_and_lists_every_customer_seen(tmp_path) 
     df = pd.concat([df, extra]).sample(frac=1, random_state=0)  # unsorted
     df.to_csv(tmp_path / "shop.csv", index=False)
     out = tmp_path / "pred.csv"
-    res = _script().main(["--data", str(tmp_path / "shop.csv"), "--customer-col", "cid", "--time-col", "t",
-                          "--amount-col", "amt", "--cutoff", "2023-11-01", "--horizon-days", "60",
-                          "--predictions-out", str(out), "--n-windows", "1"])
+    run = benchmark_script("customers").main
+    res = run(["--data", str(tmp_path / "shop.csv"), "--customer-col", "cid", "--time-col", "t",
+               "--amount-col", "amt", "--cutoff", "2023-11-01", "--horizon-days", "60",
+               "--predictions-out", str(out), "--n-windows", "1"])
     assert res["selected"] == "bgnbd" and "GBM not fitted" in res["validation_scheme"]
     pred = pd.read_csv(out, dtype={"customer_id": str})
     before = df[pd.to_datetime(df["t"], format="mixed") < pd.Timestamp("2023-11-01")]

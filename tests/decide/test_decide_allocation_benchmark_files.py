@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
+from tests.conftest import benchmark_script
 
 from growthpilot.decide.allocation_benchmark import run_allocation_benchmark
 from growthpilot.errors import DataError
 from growthpilot.simulate import simulate_uplift_experiment
 from growthpilot.simulate.offers import GROSS_MARGIN
 
-SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "allocation.py"
 SEED, N_TRAIN, N_TEST = 1, 3000, 1500
-
-
-def _script():
-    spec = importlib.util.spec_from_file_location("allocation_benchmark_script", SCRIPT)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 @pytest.fixture(scope="module")
@@ -44,11 +35,12 @@ def test_files_reproduce_the_simulator_run(files, capsys):
     kw = dict(learners=("t",), cv=2, seed=SEED, method="greedy", linear=False)
     sim = run_allocation_benchmark(simulator="email", n_train=N_TRAIN, n_test=N_TEST, auxiliary="visit", **kw)
     out = d / "plan.csv"
-    res = _script().main(["--train", str(d / "exp.csv"), "--test", str(d / "fresh.csv"), "--treatment-col",
-                          "treatment", "--control-value", "control", "--outcome-col", "conversion",
-                          "--exclude-cols", "customer_id,spend,visit", "--auxiliary-outcome-cols", "visit",
-                          "--margin", margin, "--contact-cost", "0.1", "--learners", "t", "--cv", "2",
-                          "--seed", str(SEED), "--method", "greedy", "--no-linear", "--predictions-out", str(out)])
+    run = benchmark_script("allocation").main
+    res = run(["--train", str(d / "exp.csv"), "--test", str(d / "fresh.csv"), "--treatment-col",
+               "treatment", "--control-value", "control", "--outcome-col", "conversion",
+               "--exclude-cols", "customer_id,spend,visit", "--auxiliary-outcome-cols", "visit",
+               "--margin", margin, "--contact-cost", "0.1", "--learners", "t", "--cv", "2",
+               "--seed", str(SEED), "--method", "greedy", "--no-linear", "--predictions-out", str(out)])
     assert res["simulator"] == "file" and res["offers"] == ["email_a", "email_b"]
     assert res["share_of_oracle"] == sim["share_of_oracle"] and res["plans"] == sim["plans"]
     last = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
@@ -66,6 +58,7 @@ def test_files_without_the_true_uplift_or_with_unknown_arms_are_refused(files):
     base = ["--train", str(d / "exp.csv"), "--treatment-col", "treatment", "--outcome-col", "conversion",
             "--exclude-cols", "customer_id,spend,visit", "--learners", "t", "--cv", "2"]
     with pytest.raises(DataError, match="true_uplift_email_b"):
-        _script().main([*base, "--test", str(d / "fresh_partial.csv")])
+        benchmark_script("allocation").main([*base, "--test", str(d / "fresh_partial.csv")])
     with pytest.raises(DataError, match="email_c"):
-        _script().main([*base, "--test", str(d / "fresh.csv"), "--offer-costs", "email_c=1"])
+        run = benchmark_script("allocation").main
+        run([*base, "--test", str(d / "fresh.csv"), "--offer-costs", "email_c=1"])

@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from tests.conftest import benchmark_script
 
 from growthpilot.decide.policy import Economics
 from growthpilot.decide.profit_model import ProfitUpliftModel
@@ -97,15 +98,9 @@ def test_auxiliary_outcomes_auto_picks_the_frequent_ones():
 
 
 def test_uplift_benchmark_scores_the_surrogate_beside_the_learners(capsys):
-    import importlib.util
-    from pathlib import Path
-
-    script = Path(__file__).parents[2] / "benchmarks" / "uplift.py"
-    spec = importlib.util.spec_from_file_location("uplift_benchmark_script", script)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    res = mod.main(["--simulate", "--n", "3000", "--outcome-col", "conversion", "--learners", "t", "--cv", "2",
-                    "--n-boot", "10", "--seed", "1", "--auxiliary-outcome-col", "visit"])
+    run = benchmark_script("uplift").main
+    res = run(["--simulate", "--n", "3000", "--outcome-col", "conversion", "--learners", "t", "--cv", "2",
+               "--n-boot", "10", "--seed", "1", "--auxiliary-outcome-col", "visit"])
     models = [r["model"] for r in res["models"]]
     assert models.count("surrogate_visit") == 2 and res["chosen"] == "t_learner"  # one row per arm, not chosen
     assert "surrogate_visit" in capsys.readouterr().out

@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
+from tests.conftest import benchmark_script
 
 from growthpilot.decide.uplift_benchmark import ExperimentSpec, run_uplift_benchmark, treatment_labels
 from growthpilot.errors import DataError, ValidationError
-
-SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "uplift.py"
-
-
-def _script():
-    spec = importlib.util.spec_from_file_location("uplift_benchmark_inputs_script", SCRIPT)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def _experiment(n: int = 1200, seed: int = 0) -> pd.DataFrame:
@@ -44,8 +33,9 @@ def test_float_treatment_missing_values_and_yes_no_outcome(tmp_path) -> None:
     df.loc[10:14, "x"] = np.nan  # missing feature values: kept
     df["y"] = df["y"].map({0: "no", 1: "yes"})
     df.to_csv(tmp_path / "e.csv", index=False)
-    res = _script().main(["--data", str(tmp_path / "e.csv"), "--treatment-col", "t", "--control-value", "0",
-                          "--outcome-col", "y", "--learners", "t", "--cv", "2", "--n-boot", "10"])
+    run = benchmark_script("uplift").main
+    res = run(["--data", str(tmp_path / "e.csv"), "--treatment-col", "t", "--control-value", "0",
+               "--outcome-col", "y", "--learners", "t", "--cv", "2", "--n-boot", "10"])
     assert res["arms"] == ["1"] and res["control"] == "0" and res["n_train"] + res["n_test"] == len(df) - 10
     spec = ExperimentSpec("t", "0.0", "y")  # --control-value 0.0 on integer arms
     prepared = spec.prepare(df)
@@ -59,9 +49,10 @@ def test_train_test_pair_with_an_unseen_category_keeps_test_row_order(tmp_path) 
     tr.to_csv(tmp_path / "tr.csv", index=False)
     te.to_parquet(tmp_path / "te.parquet", index=False)
     out = tmp_path / "p.csv"
-    res = _script().main(["--train", str(tmp_path / "tr.csv"), "--test", str(tmp_path / "te.parquet"),
-                          "--treatment-col", "t", "--control-value", "0", "--outcome-col", "y", "--learners", "t",
-                          "--cv", "2", "--n-boot", "10", "--predictions-out", str(out)])
+    run = benchmark_script("uplift").main
+    res = run(["--train", str(tmp_path / "tr.csv"), "--test", str(tmp_path / "te.parquet"),
+               "--treatment-col", "t", "--control-value", "0", "--outcome-col", "y", "--learners", "t",
+               "--cv", "2", "--n-boot", "10", "--predictions-out", str(out)])
     pred = pd.read_csv(out)
     assert list(pred.columns) == ["predicted_uplift_1"] and len(pred) == len(te) and pred.notna().all().all()
     assert res["models"][0]["n_test"] == len(te) - 5
@@ -96,6 +87,7 @@ def test_semicolon_gzip_file_with_yes_no_outcome(tmp_path) -> None:
     df["t"] = df["t"].map({0: "phone", 1: "mobile"})
     df["y"] = df["y"].map({0: "no", 1: "yes"})
     df.to_csv(tmp_path / "bank.csv.gz", sep=";", index=False)
-    res = _script().main(["--data", str(tmp_path / "bank.csv.gz"), "--treatment-col", "t", "--control-value",
-                          "phone", "--outcome-col", "y", "--learners", "t", "--cv", "2", "--n-boot", "10"])
+    run = benchmark_script("uplift").main
+    res = run(["--data", str(tmp_path / "bank.csv.gz"), "--treatment-col", "t", "--control-value",
+               "phone", "--outcome-col", "y", "--learners", "t", "--cv", "2", "--n-boot", "10"])
     assert res["arms"] == ["mobile"] and res["n_train"] + res["n_test"] == 800

@@ -1,22 +1,15 @@
 """benchmarks/recommend.py and the library behind it, on small synthetic files."""
 
-import importlib.util
 import json
 from pathlib import Path
 
 import pandas as pd
 from recommend_synth import make_groups
+from tests.conftest import benchmark_script
 
 from growthpilot.recommend.benchmark import prepare, run_benchmark, summary_json
 
 SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "recommend.py"
-
-
-def load_script():
-    spec = importlib.util.spec_from_file_location("recommend_benchmark_script", SCRIPT)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def test_ms_protocol_with_rating_threshold():
@@ -45,9 +38,10 @@ def test_script_train_test_files_and_predictions(tmp_path, capsys):
     train.to_csv(tmp_path / "train.csv", sep="\t", index=False)
     test.to_csv(tmp_path / "test.tsv", sep="\t", index=False)
     out = tmp_path / "preds.csv"
-    rc = load_script().main(["--train", str(tmp_path / "train.csv"), "--test", str(tmp_path / "test.tsv"),
-                             "--sep", "\\t", "--user-col", "user", "--item-col", "item", "--models",
-                             "popularity,itemknn", "--predictions-out", str(out), "--latency-calls", "5"])
+    run = benchmark_script("recommend").main
+    rc = run(["--train", str(tmp_path / "train.csv"), "--test", str(tmp_path / "test.tsv"),
+              "--sep", "\\t", "--user-col", "user", "--item-col", "item", "--models",
+              "popularity,itemknn", "--predictions-out", str(out), "--latency-calls", "5"])
     assert rc == 0
     last = capsys.readouterr().out.strip().splitlines()[-1]
     summary = json.loads(last)
@@ -62,8 +56,9 @@ def test_script_train_test_files_and_predictions(tmp_path, capsys):
 def test_script_time_protocol(tmp_path, capsys):
     df = make_groups(n_users=40, n_items=30, per_user=10)
     df.to_csv(tmp_path / "d.csv.gz", index=False)
-    rc = load_script().main(["--data", str(tmp_path / "d.csv.gz"), "--time-col", "ts", "--protocol", "time",
-                             "--models", "popularity,popularity_recent,sar", "--latency-calls", "0"])
+    run = benchmark_script("recommend").main
+    rc = run(["--data", str(tmp_path / "d.csv.gz"), "--time-col", "ts", "--protocol", "time",
+              "--models", "popularity,popularity_recent,sar", "--latency-calls", "0"])
     assert rc == 0
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert summary["protocol"] == "time" and "popularity_recent" in summary["models"]
