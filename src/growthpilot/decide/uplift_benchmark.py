@@ -15,6 +15,7 @@ from growthpilot.decide.uplift_learners import LEARNERS
 from growthpilot.decide.uplift_metrics import bootstrap_ci, qini_auc_score, uplift_at_k, uplift_auc_score
 from growthpilot.decide.uplift_model import UpliftModel
 from growthpilot.errors import DataError, ValidationError
+from growthpilot.parsing import present
 
 _YES = {"1", "yes", "y", "true", "t"}
 _NO = {"0", "no", "n", "false", "f"}
@@ -23,15 +24,15 @@ _NO = {"0", "no", "n", "false", "f"}
 def treatment_labels(s: pd.Series) -> pd.Series:
     """Treatment values as text, the same whatever the file type: a numeric column (``0/1``, ``0.0/1.0``)
     gives integers without ``.0`` (``"0"``, ``"1"``), text is stripped; missing stays missing (NA)."""
-    present = s.notna() & s.astype("string").str.strip().ne("").fillna(False)
+    filled = present(s)
     txt = s.astype("string").str.strip()
     if not pd.api.types.is_bool_dtype(s):
-        num = pd.to_numeric(s.where(present), errors="coerce")
-        if present.any() and num[present].notna().all():
-            integral = present & (num == num.round())
+        num = pd.to_numeric(s.where(filled), errors="coerce")
+        if filled.any() and num[filled].notna().all():
+            integral = filled & (num == num.round())
             whole = num.where(integral).round().astype("Int64").astype("string")
             txt = txt.where(~integral, whole)
-    return txt.where(present, pd.NA)
+    return txt.where(filled, pd.NA)
 
 
 @dataclass
@@ -106,13 +107,13 @@ def _outcome(s: pd.Series, column: str) -> pd.Series:
     if pd.api.types.is_numeric_dtype(s):
         return s
     num = pd.to_numeric(s, errors="coerce")
-    present = s.notna() & s.astype("string").str.strip().ne("").fillna(False)
-    bad = present & num.isna()
+    filled = present(s)
+    bad = filled & num.isna()
     if bad.any():
         low = s.astype("string").str.strip().str.lower()
         mapped = low.map(lambda v: 1.0 if v in _YES else 0.0 if v in _NO else np.nan).astype(float)
         num = num.fillna(mapped)
-        bad = present & num.isna()
+        bad = filled & num.isna()
         if bad.any():
             i = int(np.flatnonzero(bad.to_numpy())[0])
             raise ValidationError("the outcome is not a number", row=i, column=column, value=s.iloc[i],
