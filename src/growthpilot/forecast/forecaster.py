@@ -129,7 +129,8 @@ class DemandForecaster:
         self.default_choice_ = (self.choice_.mode().iloc[0] if len(self.choice_) else fallback_candidate(self.cands_))
         needed = {m for name in set(self.choice_) | {self.default_choice_} for m in self.cands_[name]}
         own = set(STAT_MODELS) - set(INTERMITTENT_MODELS)
-        if self.conformal_ is not None and self.conformal_.normaliser_ == "sigma" and not any(base_of(m) in own for m in needed):
+        sigma_normalised = self.conformal_ is not None and self.conformal_.normaliser_ == "sigma"
+        if sigma_normalised and not any(base_of(m) in own for m in needed):
             # the global model and the intermittent-demand ones have no interval of their own: a statistical
             # model's sigma normalises their errors
             needed |= {m for m in REFERENCE_ORDER if m in models}
@@ -138,7 +139,8 @@ class DemandForecaster:
         pairs = pd.DataFrame({"unique_id": last.index, "cutoff": last.to_numpy()})
         from growthpilot.forecast.metrics import mase_scales
 
-        sc = mase_scales(df, pairs, season, last=calibration_window(season, h), per_demand=True).set_index("unique_id")["scale"]
+        sc = mase_scales(df, pairs, season, last=calibration_window(season, h), per_demand=True)
+        sc = sc.set_index("unique_id")["scale"]
         lvl = df.groupby("unique_id")["y"].apply(lambda s: s.abs().mean())
         self.scale_ = sc.reindex(lvl.index).fillna(lvl).fillna(0.0)
         self.nonnegative_ = df.groupby("unique_id")["y"].min() >= 0  # per series: clip forecasts and bounds at 0

@@ -37,9 +37,10 @@ class ArimaBudget:
 def check_models(models: Sequence[str]) -> tuple[str, ...]:
     from growthpilot.forecast.transform import LOG_MODELS
 
-    unknown = [m for m in models if m not in BASE_MODELS + INTERMITTENT_MODELS + LOG_MODELS]
+    known = BASE_MODELS + INTERMITTENT_MODELS + LOG_MODELS
+    unknown = [m for m in models if m not in known]
     if unknown:
-        raise ValidationError(f"unknown model(s) {unknown}", expected=f"names from {BASE_MODELS + INTERMITTENT_MODELS + LOG_MODELS}")
+        raise ValidationError(f"unknown model(s) {unknown}", expected=f"names from {known}")
     return tuple(models)
 
 
