@@ -75,5 +75,5 @@ def _traits_text(traits: object) -> str:
 def _top_products(products: pd.DataFrame, n: int) -> tuple[str, ...]:
     p = products
     if "in_stock" in p:
-        p = p[p["in_stock"].fillna(True).astype(bool)]
+        p = p[p["in_stock"].map(lambda v: True if pd.isna(v) else bool(v)).astype(bool)]  # unknown = in stock
     return tuple(p["product_id"].astype(str).head(n))
