@@ -66,6 +66,8 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--n-test", type=int, default=20000, help="fresh customers to allocate")
     p.add_argument("--budget-share", type=float, default=0.5,
                    help="budget as a share of what the oracle would spend without a budget")
+    p.add_argument("--budget", type=float, default=None,
+                   help="the budget as an amount (total expected offer cost) instead of --budget-share")
     p.add_argument("--learners", default="s,t,x,dr,ct")
     p.add_argument("--cv", type=int, default=2)
     p.add_argument("--outcome", default="conversion", help="outcome for --simulator email")
@@ -115,7 +117,7 @@ def main(argv: list[str] | None = None) -> dict:
             p.error("--train and --test go together")
         data = _file_experiment(a)
     res = run_allocation_benchmark(data=data, simulator=a.simulator, n_train=a.n_train, n_test=a.n_test,
-                                   budget_share=a.budget_share, seed=a.seed,
+                                   budget_share=a.budget_share, budget=a.budget, seed=a.seed,
                                    learners=tuple(a.learners.split(",")), cv=a.cv, outcome=a.outcome,
                                    contact_cost=a.contact_cost, method=a.method,
                                    selection=a.selection, stretch=tuple(float(v) for v in a.stretch.split(",")),

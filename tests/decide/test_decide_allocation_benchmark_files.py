@@ -62,3 +62,12 @@ def test_files_without_the_true_uplift_or_with_unknown_arms_are_refused(files):
     with pytest.raises(DataError, match="email_c"):
         run = benchmark_script("allocation").main
         run([*base, "--test", str(d / "fresh.csv"), "--offer-costs", "email_c=1"])
+
+
+def test_a_budget_given_as_an_amount_bounds_every_plan():
+    res = run_allocation_benchmark(simulator="email", n_train=N_TRAIN, n_test=N_TEST, budget=30.0, learners=("t",),
+                                   cv=2, seed=SEED, method="greedy", linear=False, auxiliary="none")
+    assert res["budget"] == 30.0
+    assert all(r["true_cost"] <= 30.0 + 1e-6 for r in res["plans"])  # contact costs: estimated = true
+    with pytest.raises(DataError, match="budget must be positive"):
+        run_allocation_benchmark(simulator="email", n_train=N_TRAIN, n_test=N_TEST, budget=0.0, learners=("t",))

@@ -202,6 +202,7 @@ def run_allocation_benchmark(
     n_train: int = 40000,
     n_test: int = 20000,
     budget_share: float = 0.5,
+    budget: float | None = None,
     seed: int = 0,
     learners: tuple[str, ...] = ("s", "t", "x", "dr", "ct"),
     cv: int = 2,
@@ -220,7 +221,8 @@ def run_allocation_benchmark(
     """Run the benchmark; returns the metrics (incremental profit by plan, shares of the oracle) and, under
     ``rows``, the model's plan per fresh customer (offer, predicted uplift per arm, expected profit).
 
-    ``budget_share`` sets the budget as a share of what the oracle would spend without a budget;
+    ``budget_share`` sets the budget as a share of what the oracle would spend without a budget (``budget``:
+    an amount instead);
     ``auxiliary`` the experiment's other outcomes given to the surrogate candidates (:func:`auxiliary_outcomes`);
     ``permute_auxiliary`` (check) shuffles them across rows, so they carry no information. ``data`` (a
     :class:`FileExperiment`) replaces the simulator: an experiment file and fresh customers with their true uplift.
@@ -242,7 +244,10 @@ def run_allocation_benchmark(
         control = "control"
     alloc = OfferAllocator(method=method)
     free = alloc.allocate(sc.true_profit, sc.true_cost)
-    budget = budget_share * free.total_cost  # the business constraint; models see only this number
+    if budget is None:
+        budget = budget_share * free.total_cost  # the business constraint; models see only this number
+    elif budget <= 0:
+        raise DataError(f"budget must be positive, got {budget}")
     oracle = alloc.allocate(sc.true_profit, sc.true_cost, budget=budget)
     aux_cols = auxiliary_outcomes(sc.outcomes, sc.y, auxiliary)
     perm = np.random.default_rng(seed + 99).permutation(len(sc.y)) if permute_auxiliary else slice(None)
