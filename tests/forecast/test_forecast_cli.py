@@ -5,6 +5,7 @@ import pandas as pd
 from typer.testing import CliRunner
 
 from growthpilot.cli import app
+from growthpilot.errors import ValidationError
 from growthpilot.forecast.synthetic import synthetic_panel
 
 
@@ -50,3 +51,22 @@ def test_one_level_under_the_total_is_reconciled(workspace):
     wide = res.forecasts.pivot_table(index="ds", columns="level", values="y_hat", aggfunc="sum")
     np.testing.assert_allclose(wide["total"], wide["category"], rtol=1e-6)
     assert res.forecasts["model"].str.contains("mint_shrink").all()
+
+
+def test_forecast_command_reads_a_users_file_like_the_benchmark(workspace, tmp_path):
+    panel, _ = synthetic_panel(n_series=2, periods=60, freq="W", seed=2, dispersion=30)
+    eu = pd.DataFrame({"store": panel["unique_id"], "week": panel["ds"].dt.strftime("%d/%m/%Y"),
+                       "sales": panel["y"].map(lambda v: f"{v:.2f}".replace(".", ","))})
+    eu.to_csv(tmp_path / "eu.csv", sep=";", index=False)
+    res = CliRunner().invoke(app, ["forecast", "--workspace", str(workspace.root), "--data", str(tmp_path / "eu.csv"),
+                                   "--id-col", "store", "--time-col", "week", "--target-col", "sales", "--freq", "W",
+                                   "--horizon", "4", "--models", "SeasonalNaive,AutoETS", "--json"])
+    assert res.exit_code == 0, res.output
+    fc = workspace.warehouse.read("forecasts")
+    assert set(fc["unique_id"]) >= set(panel["unique_id"].astype(str)) and len(fc) > 0
+    eu.loc[3, "sales"] = "n/v?"
+    eu.to_csv(tmp_path / "bad.csv", sep=";", index=False)
+    res = CliRunner().invoke(app, ["forecast", "--workspace", str(workspace.root), "--data", str(tmp_path / "bad.csv"),
+                                   "--id-col", "store", "--time-col", "week", "--target-col", "sales", "--freq", "W"])
+    assert res.exit_code != 0 and isinstance(res.exception, ValidationError)  # `growthpilot` prints it as one line
+    assert "n/v?" in str(res.exception) and "bad.csv" in str(res.exception) and "row 3" in str(res.exception)

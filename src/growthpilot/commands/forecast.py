@@ -31,8 +31,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Forecast sales at every level with intervals, find trends, write `forecasts` and a report."""
         from growthpilot.commands._common import progress
-        from growthpilot.forecast.bench import read_table
-        from growthpilot.forecast.data import prepare_series
+        from growthpilot.forecast.bench import load_long, read_table
         from growthpilot.forecast.pipeline import run_forecast
         from growthpilot.workspace import Workspace
 
@@ -41,7 +40,8 @@ def register(app: typer.Typer) -> None:
         if data is not None:
             raw = read_table(data)
             ident = id_col if id_col and (id_col in raw.columns or id_col != "unique_id") else None
-            series = prepare_series(raw, freq=freq, id_col=ident, time_col=time_col, target_col=target_col)
+            series = load_long(raw, freq=freq, id_col=ident, time_col=time_col, target_col=target_col,
+                               source=str(data))
         steps = ["backtest and choice", "forecast", "reconcile", "trends"]
         with progress() as bar:
             task = bar.add_task("forecast", total=len(steps))

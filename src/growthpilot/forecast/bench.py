@@ -16,17 +16,23 @@ from growthpilot.forecast.models import ArimaBudget
 from growthpilot.parsing import parse_times, present, to_number
 
 
-def load_long(path: str | Path, *, freq: str, id_col: str | None, time_col: str | None, target_col: str,
+def load_long(path: str | Path | pd.DataFrame, *, freq: str, id_col: str | None, time_col: str | None, target_col: str,
               exog_cols: Sequence[str] = (), start: str | None = None, top: int | None = None,
-              dayfirst: bool = False) -> pd.DataFrame:
+              dayfirst: bool = False, source: str | None = None) -> pd.DataFrame:
     """Read a file into a regular ``unique_id, ds, y`` frame.
 
     ``target_col`` may name several columns separated by commas, or ``*`` for every numeric
     column: the file is then wide (one column per series) and is melted, the column name
     becoming the series id. Without ``time_col``, dates are generated from ``start`` at ``freq``.
-    ``top`` keeps the ``top`` series with the largest total.
+    ``top`` keeps the ``top`` series with the largest total. ``path`` may also be a table already read
+    (``source``: the file it came from, for error messages).
+    Dates and numbers are read as :mod:`growthpilot.parsing` reads them; an unreadable cell is an error
+    naming the file, row, column and value.
     """
-    raw = read_table(path)
+    if isinstance(path, pd.DataFrame):
+        raw, path = path.copy(), source or "the table"
+    else:
+        raw = read_table(path)
     if time_col is None:
         if start is None:
             raise ValidationError("no --time-col given", expected="a date column, or --start DATE for a "
