@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         spend_cols, control_cols = _cols(a.spend_cols), _cols(a.control_cols)
         date_col, target_col, truth_map, source = a.date_col, a.target_col, None, a.data
     if a.lift_tests:
-        lifts = pd.read_csv(a.lift_tests)
+        lifts = read_table(a.lift_tests)
     if a.truth:
         truth = pd.read_csv(a.truth)
         truth_map = {c: m for c in truth["channel"] if (m := match_channel(c, spend_cols))}

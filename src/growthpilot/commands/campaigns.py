@@ -4,7 +4,6 @@ import json
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 
 from growthpilot.commands._common import WorkspaceOpt, console, print_json, print_table
@@ -92,9 +91,10 @@ def outcomes(
 ) -> None:
     """Ingest campaign outcomes (opens, clicks, conversions) into outcomes and events."""
     from growthpilot.campaigns import ingest_outcomes
+    from growthpilot.files import read_table
     from growthpilot.workspace import Workspace
 
-    res = ingest_outcomes(Workspace.open(workspace).warehouse, pd.read_csv(path))
+    res = ingest_outcomes(Workspace.open(workspace).warehouse, read_table(path))
     console.print(f"{res['rows']} outcome rows read, {res['new']} new")
 
 

@@ -43,13 +43,12 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Marketing-mix model: ROI with intervals, response curves, recommended budget split, report."""
-        import pandas as pd
-
+        from growthpilot.files import read_table
         from growthpilot.mmm.run import run_mmm
         from growthpilot.workspace import Workspace
 
         ws = Workspace.open(workspace)
-        user_lifts = pd.read_csv(lift_tests) if lift_tests else None
+        user_lifts = read_table(lift_tests) if lift_tests else None
         steps = ["load", "fit", "summarise", "optimise", "report"]
         with progress() as p:
             task = p.add_task("mmm", total=len(steps))
