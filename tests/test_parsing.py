@@ -35,3 +35,10 @@ def test_numbers_with_currency_separators_decimal_commas_and_parentheses() -> No
 def test_missing_markers_are_not_values() -> None:
     assert present(pd.Series(["x", "", " NA ", "null", "-", None, "0"])).tolist() == [
         True, False, False, False, False, False, True]
+
+
+def test_years_and_iso_weeks() -> None:
+    assert list(parse_times(pd.Series([1990, 1991]))) == [pd.Timestamp("1990-01-01"), pd.Timestamp("1991-01-01")]
+    assert list(parse_times(pd.Series(["2011"]))) == [pd.Timestamp("2011-01-01")]
+    assert list(parse_times(pd.Series(["2011-W01", "2011W02"]))) == [pd.Timestamp("2011-01-03"),
+                                                                     pd.Timestamp("2011-01-10")]  # Mondays

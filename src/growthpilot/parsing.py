@@ -43,8 +43,9 @@ def to_number(s: pd.Series) -> pd.Series:
 
 
 def parse_times(s: pd.Series) -> pd.Series:
-    """Naive UTC timestamps from a column of datetimes, ISO text (any offsets), ``YYYYMMDD``, Unix seconds or
-    milliseconds, or ``d/m/y`` / ``m/d/y`` text (day first when a first field is above 12); NaT where unreadable."""
+    """Naive UTC timestamps from a column of datetimes, ISO text (any offsets), years (``2011``), ISO weeks
+    (``2011-W01``: its Monday), ``YYYYMMDD``, Unix seconds or milliseconds, or ``d/m/y`` / ``m/d/y`` text (day
+    first when a first field is above 12); NaT where unreadable."""
     if pd.api.types.is_datetime64_any_dtype(s):
         return pd.to_datetime(s, utc=True).dt.tz_localize(None)
     filled = present(s)
@@ -53,12 +54,17 @@ def parse_times(s: pd.Series) -> pd.Series:
     if pd.api.types.is_numeric_dtype(s) or (len(digits) and digits.str.fullmatch(r"\d+(\.0+)?").all()):
         num = pd.to_numeric(txt, errors="coerce")
         ymd = num.dropna()
-        if len(ymd) and ymd.between(1900_01_01, 2100_12_31).all():  # 20110909
+        if len(ymd) and ymd.between(1000, 2999).all() and (ymd == ymd.round()).all():  # years: 2011
+            ts = pd.to_datetime(num.astype("Int64").astype("string"), format="%Y", errors="coerce", utc=True)
+        elif len(ymd) and ymd.between(1900_01_01, 2100_12_31).all():  # 20110909
             ts = pd.to_datetime(num.astype("Int64").astype("string"), format="%Y%m%d", errors="coerce", utc=True)
         else:  # Unix seconds, or milliseconds when the values are that large
             unit = "ms" if ymd.abs().max() > 1e11 else "s"
             ts = pd.to_datetime(num, unit=unit, errors="coerce", utc=True)
             ts = ts.where(ts.dt.year.between(1971, 2100))  # small integers are not times
+    elif len(digits) and digits.str.fullmatch(r"\d{4}-?W\d{2}").all():  # ISO weeks: 2011-W01 is its Monday
+        monday = txt.str.replace(r"^(\d{4})-?W(\d{2})$", r"\1-W\2-1", regex=True)
+        ts = pd.to_datetime(monday, format="%G-W%V-%u", errors="coerce", utc=True)
     else:
         dmy = txt.str.extract(_DMY).dropna().astype(int)
         dayfirst = bool(len(dmy)) and bool((dmy[0] > 12).any()) and not bool((dmy[1] > 12).any())
