@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -47,6 +47,7 @@ class Scenario:
     train_uplift: np.ndarray  # the experiment rows' true uplift (n_train, offers) and baseline: ceiling only
     train_p0: np.ndarray
     outcomes: pd.DataFrame = field(default_factory=pd.DataFrame)  # the experiment's other outcome columns
+    control: str = "control"  # the control arm's label in ``treatment``
 
 
 def _offers_scenario(n_train: int, n_test: int, seed: int) -> Scenario:
@@ -117,7 +118,7 @@ class FileExperiment:
 
 
 def _file_scenario(fx: FileExperiment) -> Scenario:
-    spec = fx.spec
+    spec = replace(fx.spec)  # prepare() rewrites the control value's form: keep the caller's spec as given
     train = spec.prepare(fx.train)
     test = spec.prepare(fx.test, labelled=False)
     train = spec.select(train)
@@ -127,7 +128,7 @@ def _file_scenario(fx: FileExperiment) -> Scenario:
                 raise DataError(f"column {col!r} is not in the {name} file")
     derived = [c for c in train.columns if c.startswith(fx.true_prefix)] + list(fx.auxiliary)
     if not spec.feature_cols:
-        spec.exclude_cols = [*spec.exclude_cols, *derived]
+        spec = replace(spec, exclude_cols=[*spec.exclude_cols, *derived])
     feats = spec.features(train)
     if fx.margin_col and fx.margin_col not in feats:  # a pre-treatment covariate the economics need
         feats.append(fx.margin_col)
@@ -159,7 +160,8 @@ def _file_scenario(fx: FileExperiment) -> Scenario:
                     train[spec.outcome_col].to_numpy(float), test[feats], economics,
                     true_u * econ.margin[:, None] - cost, cost, np.full((len(train), len(arms)), np.nan),
                     np.full(len(train), np.nan),
-                    train[list(fx.auxiliary)].apply(pd.to_numeric, errors="coerce").fillna(0.0))
+                    train[list(fx.auxiliary)].apply(pd.to_numeric, errors="coerce").fillna(0.0),
+                    str(spec.control_value))
 
 
 def ceiling_predictions(sc: Scenario, *, random_state: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -229,7 +231,7 @@ def run_allocation_benchmark(
     """
     if data is not None:
         sc = _file_scenario(data)
-        simulator, n_train, n_test, control = "file", len(sc.y), len(sc.fresh), str(data.spec.control_value)
+        simulator, n_train, n_test = "file", len(sc.y), len(sc.fresh)
         if ceiling:
             raise DataError("--ceiling is a simulator diagnostic (it needs the experiment's true baseline too)")
     elif simulator == "offers":
@@ -240,8 +242,6 @@ def run_allocation_benchmark(
         sc = _experiment_scenario(n_train, n_test, seed, outcome, contact_cost, simulate_uplift_experiment)
     else:
         raise DataError(f"simulator must be 'offers' or 'email', got {simulator!r}")
-    if data is None:
-        control = "control"
     alloc = OfferAllocator(method=method)
     free = alloc.allocate(sc.true_profit, sc.true_cost)
     if budget is None:
@@ -252,7 +252,7 @@ def run_allocation_benchmark(
     aux_cols = auxiliary_outcomes(sc.outcomes, sc.y, auxiliary)
     perm = np.random.default_rng(seed + 99).permutation(len(sc.y)) if permute_auxiliary else slice(None)
     aux = {c: sc.outcomes[c].to_numpy(float)[perm] for c in aux_cols}
-    model = fit_plan_model(selection, sc.X, sc.treatment, sc.y, control=control, economics=sc.economics,
+    model = fit_plan_model(selection, sc.X, sc.treatment, sc.y, control=sc.control, economics=sc.economics,
                            budget_rate=budget / n_test, learners=learners, cv=cv, random_state=seed, aux=aux,
                            stretch=stretch, top_k=top_k, **({} if linear else {"linear_grid": ()}))
     chosen = (model.best_name_ if selection == "qini"
