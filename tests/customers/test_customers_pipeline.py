@@ -95,3 +95,58 @@ def test_model_and_point_type_are_chosen_before_the_cutoff(shop) -> None:
     assert best == (sel["median_purchases_mae"] if a.point_ == "median" else sel["purchases_mae"])
     expected = pa["median_purchases"] if a.point_ == "median" else pa["expected_purchases"]
     np.testing.assert_allclose(pa["point_purchases"], expected)
+
+
+def test_training_horizon_shortens_only_when_the_history_is_too_short() -> None:
+    from growthpilot.customers.model import training_horizon
+
+    assert training_horizon(400, 90) == 90                      # 90 + 45 days fit
+    assert training_horizon(273, 273) == 182                    # 39 weeks / 39 weeks: 182 + 91 = 273
+    assert training_horizon(100, 90) == 67                      # 67 + 33 = 100
+    assert training_horizon(120, 90, min_history_days=60) == 60
+    assert training_horizon(40, 90) is None                     # not even 14 + 30 days
+
+
+def test_carry_to_horizon_keeps_the_correction_to_bgnbd() -> None:
+    from scipy import special
+
+    from growthpilot.customers.model import carry_to_horizon
+
+    bg_short = pd.DataFrame({"bg_purchases": [0.5, 2.0], "bg_spend": [10.0, 40.0],
+                             "bg_p_purchase": [0.3, 0.8], "bg_p_30d": [0.1, 0.4]})
+    bg_long = bg_short * [2.0, 2.0, 1.0, 1.0]
+    bg_long["bg_p_purchase"] = [0.45, 0.9]
+    pred = pd.DataFrame({"expected_purchases": [0.6, 1.0], "expected_spend": [12.0, 20.0],
+                         "p_purchase": [0.3, 0.7], "p_purchase_30d": [0.2, 0.4]})
+    out = carry_to_horizon(pred, bg_short, bg_long)
+    np.testing.assert_allclose(out["expected_purchases"], [1.2, 2.0])       # model / BG/NBD ratio kept
+    np.testing.assert_allclose(out["expected_spend"], [24.0, 40.0])
+    np.testing.assert_allclose(out["p_purchase"][0], 0.45)                   # no correction: BG/NBD's value
+    shift = special.logit(0.7) - special.logit(0.8)                          # log-odds correction kept
+    np.testing.assert_allclose(special.logit(out["p_purchase"][1]), special.logit(0.9) + shift)
+    np.testing.assert_allclose(out["p_purchase_30d"], pred["p_purchase_30d"])  # same 30-day horizon
+    pd.testing.assert_frame_equal(carry_to_horizon(pred, bg_short, bg_short), pred)
+
+
+def test_scorer_trains_on_a_shorter_window_when_history_is_short(shop) -> None:
+    """A calibration period no longer than the horizon (the classic 39 / 39 weeks split) still gets the
+    GBM candidates: trained on a shorter label window and carried to the horizon through BG/NBD."""
+    from growthpilot.customers.model import CustomerScorer
+    from growthpilot.warehouse import Warehouse
+    from growthpilot.warehouse.store import typed_memtable
+
+    orders = shop["orders"]
+    cut = orders.ts.min().normalize() + pd.Timedelta(days=200)
+    wh = Warehouse.from_url("duckdb://")
+    wh.con.create_table("orders", typed_memtable(orders[orders.ts < cut].reset_index(drop=True)))
+    s = CustomerScorer(horizon_days=200, n_windows=2).fit(wh.table("orders"), cut)
+    assert s.train_horizon_days_ == 133 and "carried to 200 days" in s.validation_scheme_
+    pred = s.predict()
+    cur = s.current()
+    assert len(pred) == len(cur) and pred["p_purchase"].between(0, 1).all()
+    np.testing.assert_allclose(cur["bg_purchases"], s.predict(model="bgnbd")["expected_purchases"])
+    gbm = s.predict(model="gbm")
+    # the GBM's forecast is for the 200-day horizon: on the BG/NBD scale of 200 days, not of 133
+    short_total = s._examples(s.cutoff_, labels=False, horizon=133)["bg_purchases"].sum()
+    assert gbm["expected_purchases"].sum() > 1.2 * short_total
+    assert gbm["expected_purchases"].sum() == pytest.approx(cur["bg_purchases"].sum(), rel=0.5)

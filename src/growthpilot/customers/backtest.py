@@ -87,11 +87,14 @@ class Baselines:
     """Past-average, RFM-score and BG/NBD predictions, the yardsticks for every backtest.
 
     ``fit`` learns the RFM-score -> outcome table on a training window; ``predict`` returns,
-    per baseline, a frame with expected_purchases, expected_spend and p_purchase.
+    per baseline, a frame with expected_purchases, expected_spend and p_purchase. When the training
+    window's labels span ``label_horizon_days`` instead of the horizon, the table is rescaled to the
+    horizon (counts and spend in proportion, P(purchase) at a constant rate).
     """
 
-    def __init__(self, *, horizon_days: int) -> None:
+    def __init__(self, *, horizon_days: int, label_horizon_days: int | None = None) -> None:
         self.horizon_days = horizon_days
+        self.label_horizon_days = label_horizon_days
 
     def fit(self, train: pd.DataFrame) -> Baselines:
         score = rfm_scores(train)["rfm_score"]
@@ -99,6 +102,11 @@ class Baselines:
         self.table_ = pd.DataFrame({"purchases": g["purchases"].mean(), "spend": g["spend"].mean(),
                                     "any": g["any"].mean()})
         self.overall_ = train[["purchases", "spend", "any"]].mean()
+        ratio = self.horizon_days / (self.label_horizon_days or self.horizon_days)
+        if ratio != 1:
+            for table in (self.table_, self.overall_):
+                table[["purchases", "spend"]] *= ratio
+                table["any"] = 1 - (1 - np.minimum(table["any"], 1 - 1e-9)) ** ratio
         return self
 
     def predict(self, df: pd.DataFrame) -> dict[str, pd.DataFrame]:

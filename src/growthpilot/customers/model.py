@@ -11,6 +11,12 @@ purchases: its mean and the median of its count distribution (the MAE-optimal po
 spend MAE and the P(purchase) source by ROC-AUC, all on that inner holdout. The winners are
 refitted on windows ending by ``c``. Nothing at or after ``c`` is read. When the history is too
 short for that time split, 25 % of the customers of the latest training window are held out instead.
+
+When the history before ``c`` is shorter than one horizon plus the minimum history (the usual
+calibration / holdout split, e.g. 39 weeks / 39 weeks), the models are trained on a shorter label
+window ``h'`` (:func:`training_horizon`) and carried to ``h`` through BG/NBD: the GBM heads learn a
+correction to the BG/NBD prediction at ``h'``, which is applied to the BG/NBD prediction at ``h``
+(ratio for purchases and spend, log-odds shift for the probabilities).
 """
 
 from __future__ import annotations
@@ -20,9 +26,10 @@ import time
 import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
+from scipy import special
 
 from growthpilot.customers.backtest import Baselines, evaluate
-from growthpilot.customers.bgnbd import BetaGeoModel
+from growthpilot.customers.bgnbd import BetaGeoModel, bgnbd_frame
 from growthpilot.customers.clv import CustomerValueModel
 from growthpilot.customers.examples import build_examples, execute, feature_columns, window_cutoffs
 from growthpilot.customers.scores import POINT_TYPES, median_purchases, point_forecast
@@ -30,6 +37,47 @@ from growthpilot.errors import DataError, NotFittedError
 from growthpilot.features import as_timestamp
 
 PRED_COLS = ("expected_purchases", "expected_spend", "p_purchase", "p_purchase_30d")
+# prediction column -> the BG/NBD column it is carried to another horizon with, and how
+TRANSFER = {"expected_purchases": ("bg_purchases", "log"), "expected_spend": ("bg_spend", "log"),
+            "p_purchase": ("bg_p_purchase", "logit"), "p_purchase_30d": ("bg_p_30d", "logit")}
+MIN_TRAINING_HORIZON_DAYS = 14
+
+
+def default_min_history(horizon_days: int) -> int:
+    """History a training window needs before its cutoff: half the horizon, at least 30 days."""
+    return max(horizon_days // 2, 30)
+
+
+def training_horizon(history_days: int, horizon_days: int, min_history_days: int | None = None) -> int | None:
+    """The label window the models are trained on: the horizon itself when ``history_days`` hold one
+    horizon plus the minimum history, else the longest shorter window that fits (at least
+    ``MIN_TRAINING_HORIZON_DAYS``); ``None`` when not even that fits."""
+    def fits(h: int) -> bool:
+        return h + (min_history_days or default_min_history(h)) <= history_days
+
+    if fits(horizon_days):
+        return horizon_days
+    best = next((h for h in range(horizon_days - 1, MIN_TRAINING_HORIZON_DAYS - 1, -1) if fits(h)), None)
+    return best
+
+
+def carry_to_horizon(pred: pd.DataFrame, bg_train: pd.DataFrame, bg_target: pd.DataFrame) -> pd.DataFrame:
+    """Carry predictions made for the training horizon to the target horizon through BG/NBD: the
+    model's correction to BG/NBD (a ratio for counts and spend, a log-odds shift for probabilities) is
+    kept and applied to BG/NBD's prediction at the target horizon."""
+    out = pred.copy()
+    for col, (bg_col, link) in TRANSFER.items():
+        if col not in out.columns:
+            continue
+        a, b = bg_train[bg_col].to_numpy(float), bg_target[bg_col].to_numpy(float)
+        v = out[col].to_numpy(float)
+        if link == "log":
+            out[col] = v * np.clip(b, 1e-4, None) / np.clip(a, 1e-4, None)
+        else:
+            out[col] = special.expit(special.logit(np.clip(v, 1e-6, 1 - 1e-6))
+                                     + special.logit(np.clip(b, 1e-4, 1 - 1e-4))
+                                     - special.logit(np.clip(a, 1e-4, 1 - 1e-4)))
+    return out
 
 
 def bgnbd_predictions(df: pd.DataFrame) -> pd.DataFrame:
@@ -52,7 +100,9 @@ class CustomerScorer:
     horizon_days : prediction horizon.
     n_windows : how many training windows the stacked GBM uses (spaced ``horizon / 3`` apart).
     min_history_days : a training window needs this much history before its cutoff
-        (default: half the horizon, at least 30 days).
+        (default: half the horizon, at least 30 days). With less history than one horizon plus this
+        before the cutoff, the models are trained on a shorter label window (``train_horizon_days_``)
+        and carried to the horizon through BG/NBD.
     random_state : seed for the GBM.
     gbm_params : extra keyword arguments for :class:`CustomerValueModel`.
 
@@ -71,11 +121,13 @@ class CustomerScorer:
         self.gbm_params = gbm_params
 
     # --- data -----------------------------------------------------------------------------
-    def _examples(self, cutoff: pd.Timestamp, labels: bool = True) -> pd.DataFrame:
-        key = (cutoff, labels)
+    def _examples(self, cutoff: pd.Timestamp, labels: bool = True, horizon: int | None = None) -> pd.DataFrame:
+        horizon = horizon or self.train_horizon_days_
+        key = (cutoff, labels, horizon)
         if key not in self._cache:
-            self._cache[key], self._params[cutoff] = build_examples(
-                self._orders, cutoff, self.horizon_days, labels=labels, tables=self._tables)
+            self._cache[key], params = build_examples(
+                self._orders, cutoff, horizon, labels=labels, tables=self._tables)
+            self._params.setdefault(cutoff, params)
         return self._cache[key]
 
     def _stack(self, cutoffs: list[pd.Timestamp]) -> pd.DataFrame:
@@ -96,12 +148,16 @@ class CustomerScorer:
         h = self.horizon_days
         t = orders.filter(orders.customer_id.notnull())
         start = as_timestamp(execute(t.aggregate(start=t.ts.min()))["start"].iloc[0])
-        min_hist = self.min_history_days or max(h // 2, 30)
-        final_windows = window_cutoffs(self.cutoff_, h, start, n_windows=self.n_windows, min_history_days=min_hist)
-        if not final_windows:
+        history = int((self.cutoff_ - start.normalize()) / pd.Timedelta(days=1))
+        train_h = training_horizon(history, h, self.min_history_days)
+        if train_h is None:
+            need = MIN_TRAINING_HORIZON_DAYS + (self.min_history_days or default_min_history(MIN_TRAINING_HORIZON_DAYS))
             raise DataError(
-                f"not enough history before {self.cutoff_.date()} for a {h}-day horizon: need at least "
-                f"{h + min_hist} days of orders (data starts {start.date()}); use a later cutoff or shorter horizon")
+                f"not enough history before {self.cutoff_.date()} to train a customer model: {history} days of "
+                f"orders (data starts {start.date()}), need at least {need}; use a later cutoff")
+        self.train_horizon_days_ = h = train_h
+        min_hist = self.min_history_days or default_min_history(h)
+        final_windows = window_cutoffs(self.cutoff_, h, start, n_windows=self.n_windows, min_history_days=min_hist)
         val_cut = self.cutoff_ - pd.Timedelta(days=h)
         val_windows = window_cutoffs(val_cut, h, start, n_windows=self.n_windows, min_history_days=min_hist)
         self.validation_: dict[str, dict[str, float]] = {}
@@ -138,8 +194,12 @@ class CustomerScorer:
             self.spend_point_ = "median" if v.get("median_spend_mae", np.inf) < v.get("spend_mae", np.inf) else "mean"
             self.validation_scheme_ += f"; GBM not fitted ({exc}): BG/NBD alone"
         self.train_windows_ = [str(w.date()) for w in final_windows[: self._n_windows(self.selected_)]]
+        if h != self.horizon_days:
+            self.validation_scheme_ += (f"; trained on {h}-day label windows (history too short for "
+                                        f"{self.horizon_days} days), carried to {self.horizon_days} days by BG/NBD")
         self.fit_seconds_ = time.perf_counter() - t0
-        self.baselines_ = Baselines(horizon_days=h).fit(self._examples(final_windows[0]))
+        self.baselines_ = Baselines(horizon_days=self.horizon_days, label_horizon_days=h).fit(
+            self._examples(final_windows[0]))
         self.gbm_ = self.models_.get("gbm")  # None when the data was too small for a GBM
         return self
 
@@ -150,7 +210,7 @@ class CustomerScorer:
         """Score every candidate (mean and median point forecasts) on ``holdout``; pick the model and
         point type with the lowest purchase MAE, the spend point type with the lowest spend MAE and
         the P(purchase) source with the highest ROC-AUC."""
-        h = self.horizon_days
+        h = self.train_horizon_days_
         preds = {"bgnbd": bgnbd_predictions(holdout)}
         seen: set[int] = set()
         for name in ("gbm", "gbm_stacked"):
@@ -191,20 +251,29 @@ class CustomerScorer:
         """Examples (features, BG/NBD outputs; labels if asked and available) at the cutoff."""
         if not hasattr(self, "cutoff_"):
             raise NotFittedError("CustomerScorer is not fitted; call fit(orders, cutoff) first")
-        return self._examples(self.cutoff_, labels=labels)
+        return self._examples(self.cutoff_, labels=labels, horizon=self.horizon_days)
+
+    def _gbm_predict(self, name: str, df: pd.DataFrame) -> pd.DataFrame:
+        """A fitted GBM's predictions for the horizon; from the training horizon through BG/NBD when shorter."""
+        if name not in self.models_:
+            raise NotFittedError(f"model {name!r} was not fitted for this cutoff; fitted: {sorted(self.models_)}")
+        if self.train_horizon_days_ == self.horizon_days:
+            return self.models_[name].predict(df)
+        bg_train, _ = bgnbd_frame(df, self.train_horizon_days_)
+        at_train = df.copy()
+        at_train[bg_train.columns] = bg_train.to_numpy()
+        return carry_to_horizon(self.models_[name].predict(at_train), bg_train, df)
 
     def _means(self, df: pd.DataFrame, name: str) -> pd.DataFrame:
         if name == "bgnbd":
             return bgnbd_predictions(df)
         if name == "blend":
-            return blend(self.gbm_.predict(df), bgnbd_predictions(df))
+            return blend(self._gbm_predict("gbm", df), bgnbd_predictions(df))
         if name == "gbm_ensemble":
-            return blend(self.gbm_.predict(df), self.models_["gbm_stacked"].predict(df))
+            return blend(self._gbm_predict("gbm", df), self._gbm_predict("gbm_stacked", df))
         if name in ("past_average", "rfm_score"):
             return self.baselines_.predict(df)[name].assign(p_purchase_30d=np.nan)
-        if name not in self.models_:
-            raise NotFittedError(f"model {name!r} was not fitted for this cutoff; fitted: {sorted(self.models_)}")
-        return self.models_[name].predict(df)
+        return self._gbm_predict(name, df)
 
     def predict(self, examples: pd.DataFrame | None = None, *, model: str | None = None) -> pd.DataFrame:
         """Scores per customer at the cutoff.
