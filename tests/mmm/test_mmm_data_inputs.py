@@ -65,3 +65,22 @@ def test_input_error_ends_with_a_json_line(tmp_path) -> None:
                         "--target-col", "sales", "--spend-cols", "tv,nope"], capture_output=True, text=True,
                        timeout=300)
     assert r.returncode == 2 and "nope" in json.loads(r.stdout.strip().splitlines()[-1])["error"]
+
+
+def test_daily_rows_are_summed_into_full_weeks() -> None:
+    days = pd.date_range("2024-01-03", periods=7 * 30 + 4, freq="D")  # a Wednesday; 30 weeks and 4 days
+    rng = np.random.default_rng(0)
+    raw = pd.DataFrame({"day": days.strftime("%Y-%m-%d"), "sales": rng.uniform(90, 110, len(days)),
+                        "tv": rng.uniform(0, 10, len(days)), "price": np.arange(len(days), dtype=float)})
+    raw.loc[5, "tv"] = np.nan  # missing spend counts as zero
+    out = prepare_weekly(raw, date_col="day", target_col="sales", spend_cols=["tv"], control_cols=["price"])
+    assert len(out) == 30 and (out["day"].dt.day_name() == "Wednesday").all()
+    assert out["day"].diff().dropna().eq(pd.Timedelta(days=7)).all()
+    full = raw.iloc[: 7 * 30]
+    assert out["sales"].sum() == pytest.approx(full["sales"].sum())
+    assert out["tv"].sum() == pytest.approx(full["tv"].sum(skipna=True))
+    assert out["price"].iloc[0] == pytest.approx(3.0)  # controls are averaged: days 0..6
+    assert "summed into 30 weeks" in out.attrs["note"] and "1 partial week" in out.attrs["note"]
+    weekly = prepare_weekly(out, date_col="day", target_col="sales", spend_cols=["tv"], control_cols=["price"])
+    pd.testing.assert_frame_equal(weekly, out)  # weekly data is left as it is
+    assert "note" not in weekly.attrs

@@ -62,6 +62,8 @@ def run_benchmark(
     """Fit (uncalibrated and, with lift tests, calibrated), forecast the holdout, score ROI."""
     df = prepare_weekly(data, date_col=date_col, target_col=target_col, spend_cols=spend_cols,
                         control_cols=control_cols, geo_col=geo_col)
+    if df.attrs.get("note"):
+        log(df.attrs["note"])
     if holdout_weeks < 0 or len(df) - holdout_weeks < MIN_WEEKS:
         raise DataError(f"{len(df)} weeks minus the {holdout_weeks} held out for the out-of-time check leaves "
                         f"{len(df) - holdout_weeks}; the model needs at least {MIN_WEEKS} to fit: give more history "

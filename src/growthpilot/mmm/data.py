@@ -17,6 +17,32 @@ from growthpilot.parsing import parse_times, to_number
 MIN_WEEKS = 26
 
 
+def _sub_weekly(dates: pd.Series) -> bool:
+    """Whether the rows are closer than a week apart (daily or business-day data)."""
+    gaps = dates.diff().dropna()
+    return len(gaps) > 0 and gaps.median() < pd.Timedelta(days=6)
+
+
+def weekly_sums(df: pd.DataFrame, *, date_col: str, sums: list[str], means: list[str] | tuple[str, ...] = ()) -> pd.DataFrame:
+    """Daily (or business-day) rows summed into weeks that start on the first date's weekday (controls
+    averaged); weeks at either end with fewer rows than a usual week are dropped, so no week is partial.
+    ``attrs["note"]`` says what was done."""
+    first = df[date_col].min().normalize()
+    week = first + pd.to_timedelta((df[date_col] - first).dt.days // 7 * 7, unit="D")
+    agg = {**{c: "sum" for c in sums}, **{c: "mean" for c in means}}
+    g = df.assign(**{date_col: week}).groupby(date_col)
+    out = g.agg(agg).assign(_rows=g.size())
+    usual = int(out["_rows"].mode().iloc[0])
+    full = out["_rows"] >= usual
+    out = out.loc[full.idxmax(): full[::-1].idxmax()]  # from the first full week to the last
+    dropped = int(len(full) - len(out))
+    out = out.drop(columns="_rows").reset_index()
+    out.attrs["note"] = (f"{len(df)} rows closer than a week apart summed into {len(out)} weeks starting "
+                         f"{out[date_col].iloc[0].day_name()}s ({usual} rows a week; controls averaged"
+                         + (f"; {dropped} partial week(s) at the ends dropped)" if dropped else ")"))
+    return out
+
+
 def prepare_weekly(
     data: pd.DataFrame,
     *,
@@ -45,6 +71,7 @@ def prepare_weekly(
         raise ValidationError("a column is both a spend and a control column",
                               column=sorted(set(spend_cols) & set(control_cols))[0])
     df = data[needed].copy()
+    df.attrs = {}  # only this call's note (daily rows summed into weeks) is reported
     dates = parse_times(df[date_col])  # ISO, YYYYMMDD, d/m/y or m/d/y; time zones to naive UTC
     if dates.isna().any():
         i = int(np.flatnonzero(dates.isna().to_numpy())[0])
@@ -77,6 +104,8 @@ def prepare_weekly(
         df[col] = df[col].fillna(0.0)
         if df[col].sum() <= 0:
             raise DataError(f"spend column {col!r} is zero in every week; drop it from the spend columns")
+    if _sub_weekly(df[date_col]):  # daily data: the model's adstock and priors are weekly
+        df = weekly_sums(df, date_col=date_col, sums=[target_col, *spend_cols], means=control_cols)
     for col in control_cols:
         df[col] = df[col].fillna(df[col].mean())
     if len(df) < min_weeks:
