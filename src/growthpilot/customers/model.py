@@ -57,8 +57,7 @@ def training_horizon(history_days: int, horizon_days: int, min_history_days: int
 
     if fits(horizon_days):
         return horizon_days
-    best = next((h for h in range(horizon_days - 1, MIN_TRAINING_HORIZON_DAYS - 1, -1) if fits(h)), None)
-    return best
+    return next((h for h in range(horizon_days - 1, MIN_TRAINING_HORIZON_DAYS - 1, -1) if fits(h)), None)
 
 
 def carry_to_horizon(pred: pd.DataFrame, bg_train: pd.DataFrame, bg_target: pd.DataFrame) -> pd.DataFrame:
