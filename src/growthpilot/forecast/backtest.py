@@ -155,6 +155,16 @@ def _stat_cv(data, name, *, freq, h, n_windows, season, n_jobs, refit, budget, l
         # big panels: every statistical model sees recent history only (ARIMA the budget's, the others
         # 16 horizons or 8 seasons), which bounds the cost per series
         input_size = budget.input_size if base_of(name) == "AutoARIMA" else max(8 * season, 16 * h, 120)
+        if refit is not True and seasonal_state(base_of(name), season) and (step or h) % season:
+            # run forward on a moving input window, ETS restarts its filter from the fitted initial states at
+            # the window's first period, which moves by `step` per origin: the seasonal states drift out of
+            # phase unless the step is a whole number of seasons (hourly data, h = 24, an origin every hour:
+            # errors 6 x larger half a season on; daily data, h = 10: 1.4 x). So ETS sees the whole history,
+            # whose first period does not move, as the production forecaster does. Measured against refitting
+            # at every window on the recent input, and against fitting on the recent input at the first
+            # origin and running forward from that fixed start: as accurate or more (daily panel, h = 10:
+            # MASE 0.721 against 0.744 and 0.791; ETS 18 s against 24 and 5.5 s).
+            input_size = None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         cv = sf.cross_validation(df=data[["unique_id", "ds", "y"]], h=h, n_windows=n_windows, step_size=step or h,
@@ -168,6 +178,12 @@ def _stat_cv(data, name, *, freq, h, n_windows, season, n_jobs, refit, budget, l
     if log:
         out = from_log(out.drop(columns="y"), keep).merge(y_orig, on=["unique_id", "ds"], how="left")
     return out
+
+
+def seasonal_state(model: str, season: int) -> bool:
+    """Whether ``model`` (a base name) carries seasonal states initialised at the start of its input: AutoETS
+    with a season it can hold (2 to 24 periods, see :func:`~growthpilot.forecast.models.stat_model`)."""
+    return model == "AutoETS" and 1 < season <= 24
 
 
 def _level_key(level: float) -> int | float:

@@ -29,7 +29,7 @@ from growthpilot.forecast.selection import add_candidates, candidates, choose, f
 from growthpilot.forecast.sigma import REFERENCE_ORDER, SIGMA_SUFFIX, add_sigmas
 from growthpilot.forecast.transform import base_of, from_log, is_log, to_log, with_log_variants
 
-MODEL_VERSION = "forecast-1.7"
+MODEL_VERSION = "forecast-1.8"
 
 
 class DemandForecaster:
