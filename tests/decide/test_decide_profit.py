@@ -143,3 +143,33 @@ def test_profit_model_scores_the_linear_candidate_and_its_ensemble():
     ens = next(c for c in model.chosen_ if c["learner"] == "ens_lin_t")
     assert [type(m).__name__ for m in ens["models"]] == ["LinearUplift", "TLearner"]
     assert model.predict(X.iloc[:20]).shape == (20, 4)
+
+
+def test_profit_model_single_candidates_and_the_additive_dr_learner():
+    import json
+
+    X, t, y = _experiment(3000, 7)
+    grid = [{"n_estimators": 30, "learning_rate": 0.1, "num_leaves": 3, "min_child_samples": 100}]
+    econ = lambda X: _offer_economics(X["avg_order_value"].to_numpy())  # noqa: E731
+    kw = dict(learners=("s", "t", "dr", "ct"), param_grid=grid, ensembles=[("s", "t", "dr", "ct")], stretch=(1.0,),
+              linear_grid=(), top_k=10)
+    model = ProfitUpliftModel(**kw).fit(X, t, y, control="control", economics=econ, budget_rate=0.5)
+    # S-learner and class transformation only inside the ensemble; the additive DR-learner is a candidate
+    assert sorted(r["learner"] for r in model.cv_results_) == ["dr", "dr_add", "ens_s_t_dr_ct", "t"]
+    add = next(r for r in model.cv_results_ if r["learner"] == "dr_add")
+    assert json.loads(add["params"])["num_leaves"] == 2
+    chosen = next(c for c in model.chosen_ if c["learner"] == "dr_add")
+    assert [(type(m).__name__, m.num_leaves) for m in chosen["models"]] == [("DRLearner", 2)]
+    assert model.baseline_.get_params()["num_leaves"] == 3  # the baseline keeps a grid setting
+    assert model.predict(X.iloc[:20]).shape == (20, 4)
+    # every learner alone and no extra candidate: the candidate list as before
+    every = ProfitUpliftModel(**kw, single_learners=None, extra_candidates={}).fit(
+        X, t, y, control="control", economics=econ, budget_rate=0.5)
+    assert sorted(r["learner"] for r in every.cv_results_) == ["ct", "dr", "ens_s_t_dr_ct", "s", "t"]
+    # nothing but a learner that is not a single candidate: it is scored alone rather than nothing at all
+    only_s = ProfitUpliftModel(learners=("s",), param_grid=grid, ensembles=(), linear_grid=(), stretch=(1.0,)).fit(
+        X, t, y, control="control", economics=econ, budget_rate=0.5)
+    assert [r["learner"] for r in only_s.cv_results_] == ["s"]
+    with pytest.raises(DataError, match="extra_candidates"):
+        ProfitUpliftModel(learners=("t",), extra_candidates={"z": ("zz", {})}).fit(
+            X, t, y, control="control", economics=econ, budget_rate=0.5)

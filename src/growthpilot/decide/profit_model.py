@@ -1,10 +1,11 @@
 """Choose the uplift model by the validated incremental PROFIT of the plan it leads to, not by Qini.
 
 Ranking metrics (Qini, AUUC) ignore what an allocation needs: the size of the uplift next to each offer's
-cost, and the choice between offers. :class:`ProfitUpliftModel` cross-fits every candidate (learner x LightGBM
-settings, a penalised logistic regression with arm interactions (:class:`~growthpilot.decide.linear_uplift.
-LinearUplift`, low variance where trees are noisy), three ensembles, given auxiliary outcomes (a visit beside a
-rare conversion) the surrogate candidates (:class:`~growthpilot.decide.surrogate_uplift.SurrogateUplift`), and
+cost, and the choice between offers. :class:`ProfitUpliftModel` cross-fits every candidate (T-, X- and
+DR-learner x LightGBM settings, an additive DR-learner (depth-1 trees), a penalised logistic regression with
+arm interactions (:class:`~growthpilot.decide.linear_uplift.LinearUplift`, low variance where trees are
+noisy), three ensembles (the S-learner and class transformation only in the average of all learners), given
+auxiliary outcomes (a visit beside a rare conversion) the surrogate candidates (:class:`~growthpilot.decide.surrogate_uplift.SurrogateUplift`), and
 a "stretch" of the predictions around their arm mean, since regularised models shrink uplift towards it),
 builds the plan on each candidate's out-of-fold predictions under the same budget per customer, and scores
 it with doubly-robust profit estimates (:mod:`growthpilot.decide.policy`). Only the experiment's own rows are used. The ``top_k`` best candidates
@@ -44,6 +45,16 @@ DEFAULT_SURROGATE_GRID: tuple[dict[str, Any], ...] = tuple(
     {"base": b, "scale": "ratio", "line": ln} for b, ln in (("lin", "arm"), ("lin", "pooled"), ("lin", "proportional"),
                                                             ("x", "proportional")))
 """Settings of the surrogate candidates (:class:`SurrogateUplift`), tried for every auxiliary outcome."""
+DEFAULT_SINGLE_LEARNERS: tuple[str, ...] = ("t", "x", "dr")
+"""Learners that are candidates on their own; the others (S-learner, class transformation) only enter through
+the ensembles. Alone they are the most erratic plans (the S-learner's trees rarely split on the arm, the class
+transformation fits an inverse-propensity-weighted target), and under a noisy validated profit such plans win
+the selection by luck (offers simulator: chosen into the top 5 with true shares far below the others')."""
+ADDITIVE_SETTINGS: dict[str, Any] = {"n_estimators": 100, "learning_rate": 0.05, "num_leaves": 2,
+                                     "min_child_samples": 200}
+DEFAULT_EXTRA_CANDIDATES: dict[str, tuple[str, dict[str, Any]]] = {"dr_add": ("dr", ADDITIVE_SETTINGS)}
+"""Extra single candidates ``label -> (learner, LightGBM settings)`` outside the grid: the DR-learner with
+depth-1 trees (an additive uplift model per arm, the lowest-variance tree candidate)."""
 
 
 class ProfitUpliftModel:
@@ -58,6 +69,10 @@ class ProfitUpliftModel:
         (empty: no linear candidate).
     surrogate_grid : settings of :class:`~growthpilot.decide.surrogate_uplift.SurrogateUplift` tried for every
         auxiliary outcome given to :meth:`fit` (candidate ``"sur_<column>"``; empty: none).
+    single_learners : which of ``learners`` are candidates on their own (``None``: all); the others are used
+        only inside the ensembles. Default :data:`DEFAULT_SINGLE_LEARNERS`.
+    extra_candidates : more single candidates outside ``param_grid``, ``label -> (learner, settings)``, used
+        when the learner is in ``learners``; default :data:`DEFAULT_EXTRA_CANDIDATES` (additive DR-learner).
     stretch : factors ``a`` tried on ``mean + a * (u - mean)`` per arm (1 = predictions as they are).
     cv : folds for cross-fitting (every row is scored out of fold once).
     top_k : how many of the best candidates (by validated profit) are averaged into the final model.
@@ -74,6 +89,8 @@ class ProfitUpliftModel:
                  ensembles: Sequence[Sequence[str]] = DEFAULT_ENSEMBLES,
                  linear_grid: Sequence[dict[str, Any]] = DEFAULT_LINEAR_GRID,
                  surrogate_grid: Sequence[dict[str, Any]] = DEFAULT_SURROGATE_GRID,
+                 single_learners: Sequence[str] | None = DEFAULT_SINGLE_LEARNERS,
+                 extra_candidates: dict[str, tuple[str, dict[str, Any]]] | None = None,
                  stretch: Sequence[float] = (1.0, 1.5),
                  cv: int = 2, top_k: int = 5, random_state: int = 0, n_jobs: int = 1) -> None:
         self.learners = tuple(learners)
@@ -81,6 +98,8 @@ class ProfitUpliftModel:
         self.ensembles = ensembles
         self.linear_grid = tuple(linear_grid)
         self.surrogate_grid = tuple(surrogate_grid)
+        self.single_learners = None if single_learners is None else tuple(single_learners)
+        self.extra_candidates = dict(DEFAULT_EXTRA_CANDIDATES if extra_candidates is None else extra_candidates)
         self.stretch = tuple(stretch)
         self.cv = cv
         self.top_k = top_k
@@ -95,11 +114,18 @@ class ProfitUpliftModel:
             raise DataError(f"top_k must be at least 1, got {self.top_k}")
         if not self.stretch or min(self.stretch) <= 0:
             raise DataError(f"stretch factors must be positive, got {self.stretch}")
-        cands = {n: (n,) for n in self.learners}
+        bad = sorted({lr for lr, _ in self.extra_candidates.values()} - (set(LEARNERS) - {"ens"}))
+        if bad:
+            raise DataError(f"extra_candidates use unknown learner(s) {bad}")
+        single = self.learners if self.single_learners is None else [
+            n for n in self.learners if n in self.single_learners]
+        cands = {n: (n,) for n in single}
         for mem in self.ensembles:
             mem = tuple(mem)
             if len(mem) > 1 and set(mem) <= set(self.learners) | ({"lin"} if self.linear_grid else set()):
                 cands["ens_" + "_".join(mem)] = mem
+        if not cands and not any(lr in self.learners for lr, _ in self.extra_candidates.values()):
+            cands = {n: (n,) for n in self.learners}  # nothing else to choose from: the learners alone
         return cands
 
     def _fit_one(self, name: str, params: dict[str, Any], X, t, y, control, aux: dict[str, np.ndarray]):
@@ -184,6 +210,10 @@ class ProfitUpliftModel:
             for setting in self.surrogate_grid:
                 pj = json.dumps({"aux": col, **setting}, sort_keys=True)
                 score(f"sur_{col}", [("sur", pj)], [oof_of("sur", json.loads(pj))])
+        for label, (lr, params) in self.extra_candidates.items():
+            if lr in self.learners:
+                pj = json.dumps(dict(params), sort_keys=True)
+                score(label, [(lr, pj)], [oof_of(lr, json.loads(pj))])
         for params in grid:
             pj = json.dumps(params, sort_keys=True)
             oof = {name: oof_of(name, params) for name in self.learners}
@@ -196,8 +226,8 @@ class ProfitUpliftModel:
         best = ranked[0]
         self.best_name_, self.best_stretch_, self.best_score_ = best["learner"], best["stretch"], best["score"]
         self.best_params_ = json.loads(best["params"])
-        gbm_best = next((json.loads(r["params"]) for r in ranked if r["_members"][-1][0] not in ("lin", "sur")),
-                        dict(grid[0]))
+        gbm_best = next((json.loads(r["params"]) for r in ranked if r["_members"][-1][0] not in ("lin", "sur")
+                         and r["learner"] not in self.extra_candidates), dict(grid[0]))
         fitted: dict[tuple[str, str], Any] = {}  # each (learner, settings) refit once, shared by ensembles
         self.chosen_ = []
         for r in ranked[: int(self.top_k)]:
