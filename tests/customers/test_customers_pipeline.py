@@ -150,3 +150,34 @@ def test_scorer_trains_on_a_shorter_window_when_history_is_short(shop) -> None:
     short_total = s._examples(s.cutoff_, labels=False, horizon=133)["bg_purchases"].sum()
     assert gbm["expected_purchases"].sum() > 1.2 * short_total
     assert gbm["expected_purchases"].sum() == pytest.approx(cur["bg_purchases"].sum(), rel=0.5)
+
+
+def test_seasonal_cutoffs_sit_a_year_back_and_end_before_the_cutoff() -> None:
+    from growthpilot.customers.model import seasonal_cutoffs
+
+    cut = pd.Timestamp("2024-12-31")
+    got = seasonal_cutoffs(cut, 90, "2023-01-01", n_windows=4, min_history_days=45)
+    # cutoff - 365 + k * 30 days for k = 1, 0, -1, -2: the latest first, all with 45 days of history
+    assert got == [pd.Timestamp("2024-01-31"), pd.Timestamp("2024-01-01"), pd.Timestamp("2023-12-02"),
+                   pd.Timestamp("2023-11-02")]
+    assert all(c + pd.Timedelta(days=90) <= cut for c in got)
+    assert seasonal_cutoffs(cut, 90, "2023-12-01", n_windows=4, min_history_days=45) == [pd.Timestamp("2024-01-31")]
+    long = seasonal_cutoffs(cut, 300, "2020-01-01", n_windows=4, min_history_days=45)  # step 100 days
+    assert long == [pd.Timestamp("2024-01-01"), pd.Timestamp("2023-09-23"), pd.Timestamp("2023-06-15")]  # not k = 1: after c
+
+
+def test_scorer_backtests_a_same_season_candidate_with_more_than_a_year_of_history() -> None:
+    from growthpilot.customers.model import CustomerScorer
+    from growthpilot.warehouse import Warehouse
+    from growthpilot.warehouse.store import typed_memtable
+
+    orders = simulate.simulate_shop(simulate.SimConfig(customers=600, products=30, days=560, seed=3))["orders"]
+    cut = orders.ts.max().normalize() - pd.Timedelta(days=30)
+    wh = Warehouse.from_url("duckdb://")
+    wh.con.create_table("orders", typed_memtable(orders[orders.ts < cut].reset_index(drop=True)))
+    s = CustomerScorer(horizon_days=30, n_windows=2).fit(wh.table("orders"), cut)
+    assert "gbm_seasonal" in s.validation_  # scored on the inner holdout like every candidate
+    s.models_.setdefault("gbm_seasonal", s._gbm(s._stack(s._windows["gbm_seasonal"])))
+    seasonal = s.predict(model="gbm_seasonal")
+    assert len(seasonal) == len(s.current()) and seasonal["p_purchase"].between(0, 1).all()
+    assert all(abs((cut - w).days - 365) <= 10 for w in s._windows["gbm_seasonal"])

@@ -17,7 +17,8 @@ from growthpilot.features import as_timestamp, customer_features
 from growthpilot.warehouse import Warehouse
 from growthpilot.warehouse.store import typed_memtable
 
-MODELS = ("selected", "gbm", "gbm_stacked", "gbm_ensemble", "blend", "bgnbd", "past_average", "rfm_score")
+MODELS = ("selected", "gbm", "gbm_stacked", "gbm_seasonal", "gbm_ensemble", "blend", "bgnbd", "past_average",
+          "rfm_score")
 
 
 def holdout_benchmark(orders: pd.DataFrame, cutoff, horizon_days: int, *, truth: pd.DataFrame | None = None,
@@ -53,7 +54,7 @@ def holdout_benchmark(orders: pd.DataFrame, cutoff, horizon_days: int, *, truth:
     fit_seconds = {"selected": total_fit, "gbm": total_fit}
     results, preds = {}, {}
     y_n = cur["purchases"].to_numpy(float)
-    models = [m for m in MODELS if m not in ("gbm_stacked", "gbm_ensemble") or m in scorer.models_
+    models = [m for m in MODELS if m not in ("gbm_stacked", "gbm_seasonal", "gbm_ensemble") or m in scorer.models_
               or (m == "gbm_ensemble" and "gbm_stacked" in scorer.models_)]
     if scorer.gbm_ is None:  # too few customers for a GBM: BG/NBD and the baselines only
         models = [m for m in models if m not in ("gbm", "blend")]

@@ -12,6 +12,11 @@ spend MAE and the P(purchase) source by ROC-AUC, all on that inner holdout. The 
 refitted on windows ending by ``c``. Nothing at or after ``c`` is read. When the history is too
 short for that time split, 25 % of the customers of the latest training window are held out instead.
 
+With more than a year of history, one more candidate, ``gbm_seasonal``, is trained on windows around the
+same date a year earlier (``c - 365`` days, see :func:`seasonal_cutoffs`): its labels hold last year's
+season, so it can learn a seasonal peak (Christmas) that a stationary model and recent windows miss. It
+is chosen, like every candidate, only if it wins the inner backtest.
+
 When the history before ``c`` is shorter than one horizon plus the minimum history (the usual
 calibration / holdout split, e.g. 39 weeks / 39 weeks), the models are trained on a shorter label
 window ``h'`` (:func:`training_horizon`) and carried to ``h`` through BG/NBD: the GBM heads learn a
@@ -58,6 +63,21 @@ def training_horizon(history_days: int, horizon_days: int, min_history_days: int
     if fits(horizon_days):
         return horizon_days
     return next((h for h in range(horizon_days - 1, MIN_TRAINING_HORIZON_DAYS - 1, -1) if fits(h)), None)
+
+
+def seasonal_cutoffs(cutoff, horizon_days: int, data_start, *, n_windows: int,
+                     min_history_days: int) -> list[pd.Timestamp]:
+    """Training cutoffs around the same date a year before ``cutoff``: ``cutoff - 365 + k * step`` days for
+    ``n_windows`` values of ``k`` centred on 0 (``step`` = horizon / 3, as for the stacked windows), kept when
+    their labels end before ``cutoff`` and they have ``min_history_days`` of history. The latest first."""
+    cut, start = as_timestamp(cutoff).normalize(), as_timestamp(data_start)
+    step = max(int(np.ceil(horizon_days / 3)), 7)
+    out = []
+    for k in range(n_windows - 1 - n_windows // 2, -(n_windows // 2) - 1, -1):
+        c = cut - pd.Timedelta(days=365 - k * step)
+        if c + pd.Timedelta(days=horizon_days) <= cut and c - start >= pd.Timedelta(days=min_history_days):
+            out.append(c)
+    return out
 
 
 def carry_to_horizon(pred: pd.DataFrame, bg_train: pd.DataFrame, bg_target: pd.DataFrame) -> pd.DataFrame:
@@ -162,9 +182,16 @@ class CustomerScorer:
         self.validation_: dict[str, dict[str, float]] = {}
         self.validation_predictions_: dict[str, pd.DataFrame] = {}
         self.selected_, self.point_, self.spend_point_, self.proba_model_ = "gbm", "mean", "mean", "gbm"
+        self._windows = {"gbm": final_windows[:1], "gbm_stacked": final_windows[: self.n_windows],
+                         "gbm_seasonal": seasonal_cutoffs(self.cutoff_, h, start, n_windows=self.n_windows,
+                                                          min_history_days=min_hist)}
         if val_windows:  # time split: train on windows ending by c - h, score [c - h, c)
             self.validation_scheme_ = f"time split: holdout {val_cut.date()} + {h} days"
-            self._inner_backtest([self._examples(w) for w in val_windows], self._examples(val_cut))
+            seasonal = seasonal_cutoffs(val_cut, h, start, n_windows=self.n_windows, min_history_days=min_hist)
+            if not self._windows["gbm_seasonal"]:
+                seasonal = []
+            self._inner_backtest([self._examples(w) for w in val_windows], self._examples(val_cut),
+                                 seasonal=[self._examples(w) for w in seasonal])
         else:  # too little history for that: hold out 25 % of customers of the latest window (labels < c)
             self.validation_scheme_ = f"customer split of the window {final_windows[0].date()} + {h} days"
             stack = [self._examples(w) for w in final_windows]
@@ -184,7 +211,7 @@ class CustomerScorer:
             needed |= {"gbm_stacked"}
         try:
             for name in sorted(needed - {"bgnbd", "blend", "gbm_ensemble"}):
-                self.models_[name] = self._gbm(self._stack(final_windows[: self._n_windows(name)]))
+                self.models_[name] = self._gbm(self._stack(self._windows[name]))
         except DataError as exc:  # too few customers for any GBM: BG/NBD + Gamma-Gamma alone
             self.models_ = {}
             self.selected_ = self.proba_model_ = "bgnbd"
@@ -192,7 +219,7 @@ class CustomerScorer:
             self.point_ = "median" if v.get("median_purchases_mae", np.inf) < v.get("purchases_mae", np.inf) else "mean"
             self.spend_point_ = "median" if v.get("median_spend_mae", np.inf) < v.get("spend_mae", np.inf) else "mean"
             self.validation_scheme_ += f"; GBM not fitted ({exc}): BG/NBD alone"
-        self.train_windows_ = [str(w.date()) for w in final_windows[: self._n_windows(self.selected_)]]
+        self.train_windows_ = [str(w.date()) for w in self._windows.get(self.selected_, final_windows[:1])]
         if h != self.horizon_days:
             self.validation_scheme_ += (f"; trained on {h}-day label windows (history too short for "
                                         f"{self.horizon_days} days), carried to {self.horizon_days} days by BG/NBD")
@@ -205,10 +232,12 @@ class CustomerScorer:
     def _n_windows(self, name: str) -> int:
         return self.n_windows if name in ("gbm_stacked", "gbm_ensemble") else 1
 
-    def _inner_backtest(self, train: list[pd.DataFrame], holdout: pd.DataFrame) -> None:
+    def _inner_backtest(self, train: list[pd.DataFrame], holdout: pd.DataFrame, *,
+                        seasonal: list[pd.DataFrame] | None = None) -> None:
         """Score every candidate (mean and median point forecasts) on ``holdout``; pick the model and
         point type with the lowest purchase MAE, the spend point type with the lowest spend MAE and
-        the P(purchase) source with the highest ROC-AUC."""
+        the P(purchase) source with the highest ROC-AUC. ``seasonal``: the same-season windows a year
+        before the holdout (the ``gbm_seasonal`` candidate), when there are any."""
         h = self.train_horizon_days_
         preds = {"bgnbd": bgnbd_predictions(holdout)}
         seen: set[int] = set()
@@ -221,6 +250,11 @@ class CustomerScorer:
                 preds[name] = self._gbm(pd.concat(wins, ignore_index=True)).predict(holdout)
             except DataError:  # e.g. one class only in these windows: the candidate is left out
                 continue
+        if seasonal:
+            try:
+                preds["gbm_seasonal"] = self._gbm(pd.concat(seasonal, ignore_index=True)).predict(holdout)
+            except DataError:
+                pass
         if "gbm" in preds:  # covariate model and BG/NBD, equal weights
             preds["blend"] = blend(preds["gbm"], preds["bgnbd"])
         if "gbm" in preds and "gbm_stacked" in preds:  # the one-window and stacked GBMs, equal weights
@@ -279,7 +313,7 @@ class CustomerScorer:
 
         Without ``model``: the selected model's means, P(purchase) from the model with the best
         backtest AUC, and ``point_purchases`` / ``point_spend`` of the selected point types. With
-        ``model`` (``"gbm"``, ``"gbm_stacked"``, ``"gbm_ensemble"``, ``"blend"``, ``"bgnbd"``, ``"past_average"``,
+        ``model`` (``"gbm"``, ``"gbm_stacked"``, ``"gbm_seasonal"``, ``"gbm_ensemble"``, ``"blend"``, ``"bgnbd"``, ``"past_average"``,
         ``"rfm_score"``): that model alone, point = mean. ``expected_*`` are always means;
         ``median_purchases`` is the median count (minimises absolute error).
         """
