@@ -46,7 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--geo-col", default=None, help="geo column of a panel (summed to a national series)")
     p.add_argument("--lift-tests", default=None,
                    help="CSV of lift tests: total form channel,start_date,end_date,delta_spend,lift,"
-                        "lift_se (or lift_low,lift_high at 90 %%), optional geo; or per-week form "
+                        "lift_se (or lift_low,lift_high at 90 %%), optional geo and market_share (share of the "
+                        "market a geo/user holdout ran in; its spend change and lift are for that share); or per-week form "
                         "channel,x,delta_x,delta_y,sigma (see docs/mmm.md)")
     p.add_argument("--lift-likelihood", default="path", choices=["path", "steady"],
                    help="replay windowed lift tests on the spend path (default) or use the steady-state curve")
@@ -126,8 +127,8 @@ def main(argv: list[str] | None = None) -> int:
         for r in t.to_dict("records"):
             true = r.get("true_roi")
             has = true is not None and pd.notna(true)
-            table.add_row(name, r["channel"], f"{r['spend']:,.0f}", f"{r['roi']:.3f}", f"{r['roi_low']:.3f}",
-                          f"{r['roi_high']:.3f}", f"{r['mroi']:.3f}", f"{true:.3f}" if has else "",
+            table.add_row(name, r["channel"], f"{r['spend']:,.0f}", f"{r['roi']:.4g}", f"{r['roi_low']:.4g}",
+                          f"{r['roi_high']:.4g}", f"{r['mroi']:.4g}", f"{true:.4g}" if has else "",
                           f"{(r['roi'] / true - 1) * 100:+.1f}" if has else "",
                           str(r["roi_low"] <= true <= r["roi_high"]) if has else "")
     out.print(table)

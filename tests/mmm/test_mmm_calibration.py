@@ -111,3 +111,30 @@ def test_path_likelihood_in_the_graph_equals_the_numpy_replay_with_per_channel_a
         swapped = {**post.adstock_params, "theta": values["theta"][:, ::-1].copy()}
         bad = replay_lifts(paths, MMMPosterior(**{**post.__dict__, "adstock_params": swapped}))[0] / post.target_scale
         assert not np.allclose(np.asarray(modelled), bad, rtol=1e-3)
+
+
+def test_lift_tests_in_held_out_weeks_are_replayed_on_their_spend_not_dropped():
+    """The benchmark fits on all but the last weeks; a lift test there is an experiment, not the outcome
+    series, so with ``spend_after`` (those weeks' spend) it calibrates the fit instead of being dropped."""
+    from growthpilot.mmm import MarketingMixModel
+
+    weekly, truth, lifts = simulate_mmm(weeks=60, channels=["tv", "search"], seed=4)
+    cols = [f"{c}_spend" for c in truth["channel"]]
+    dates = pd.DatetimeIndex(weekly["date"])
+    late = pd.DataFrame({"channel": ["tv", "search"], "start_date": [dates[53], dates[50]],
+                         "end_date": [dates[55] + pd.Timedelta(days=6), dates[54] + pd.Timedelta(days=6)],
+                         "delta_spend": [-weekly["tv_spend"].iloc[53:56].sum(), 5000.0],
+                         "lift": [-20000.0, 6000.0], "lift_se": [3000.0, 2000.0]})
+    train, after = weekly.iloc[:50], weekly.iloc[50:]
+    kw = dict(date_col="date", target_col="revenue", spend_cols=cols, lift_tests=late)
+    m = MarketingMixModel(yearly_seasonality=1)
+    m.build(train, **kw)
+    assert len(m.lift_tests_.tests) == 0 and len(m.lift_tests_.dropped) == 2  # outside the fitted weeks
+    m.build(train, spend_after=after.drop(columns=["revenue"]), **kw)
+    tests, paths = m.lift_paths_
+    assert len(m.lift_tests_.dropped) == 0 and tests["start_idx"].tolist() == [53, 50]
+    assert paths.lift.tolist() == [-20000.0, 6000.0]
+    # the go-dark test's replay turns tv off in its three weeks, on the held-out weeks' spend
+    lag0 = paths.shifted_base[0, 0] - paths.shifted_test[0, 0]
+    np.testing.assert_allclose(lag0[m.l_max: m.l_max + 3], weekly["tv_spend"].iloc[53:56].to_numpy())
+    assert m.spend_.shape[0] == 50 and m.lift_spend_.shape[0] == 60  # the fit itself sees 50 weeks

@@ -18,6 +18,7 @@ from growthpilot.mmm import (
     response_curves,
     roi_table,
 )
+from growthpilot.mmm.calibration import build_lift_paths
 from growthpilot.mmm.report import write_report
 from growthpilot.mmm.summary import contributions_over_time, mape
 from growthpilot.mmm.transforms import adstock_weights, apply_adstock, saturate, yearly_fourier
@@ -131,6 +132,25 @@ def test_lift_tests_total_form_and_channel_matching():
     assert "opposite sign" in reasons and "not one of the spend columns" in reasons
 
 
+def test_lift_test_in_a_share_of_the_market_becomes_its_national_equivalent():
+    """A geo holdout in a fifth of the market: spend change, lift and se are that fifth's; divided by 0.2."""
+    dates = pd.date_range("2024-01-01", periods=10, freq="7D")
+    data = pd.DataFrame({"date": dates, "tv_spend": 100.0})
+    tests = pd.DataFrame({"channel": ["tv", "tv"], "start_date": [dates[2]] * 2,
+                          "end_date": [dates[5] + pd.Timedelta(days=6)] * 2, "delta_spend": [-80.0, -80.0],
+                          "lift": [-120.0, -120.0], "lift_se": [20.0, 20.0], "market_share": [0.2, np.nan]})
+    lt = normalize_lift_tests(tests, spend_cols=["tv_spend"], data=data)
+    geo, national = lt.tests.iloc[0], lt.tests.iloc[1]
+    assert (geo["delta_x"], geo["delta_y"], geo["sigma"]) == pytest.approx((-100.0, -150.0, 25.0))  # go dark
+    assert (national["delta_x"], national["delta_y"], national["sigma"]) == pytest.approx((-20.0, -30.0, 5.0))
+    assert geo["x"] == national["x"] == pytest.approx(100.0)
+    paths = build_lift_paths(lt.tests, data[["tv_spend"]].to_numpy(float), ["tv_spend"], l_max=2)
+    assert paths.lift.tolist() == pytest.approx([-600.0, -120.0]) and paths.se.tolist() == pytest.approx([100.0, 20.0])
+    assert paths.shifted_test[0, 0, 2:6].tolist() == [0.0] * 4  # the replay turns the channel off nationally
+    with pytest.raises(ValidationError, match="market_share"):
+        normalize_lift_tests(tests.assign(market_share=[1.5, 0.2]), spend_cols=["tv_spend"], data=data)
+
+
 def test_lift_tests_from_our_experiments():
     results = pd.DataFrame({"campaign_id": ["c1", "c1"], "arm": ["treatment", "control"],
                             "metric": ["incremental_revenue"] * 2, "value": [500.0, 0.0],
@@ -192,6 +212,17 @@ def test_benchmark_scoring_against_truth():
     res = BenchmarkResult({"calibrated": table}, None, {"calibrated": {"mape_oot": 2.0, "fit_seconds": 9.0}})
     js = final_metrics(res)
     assert js["roi"]["c"] == 3.9 and js["roi_interval"]["b"] == [1.0, 1.5] and js["mape_oot"] == 2.0
+
+
+def test_benchmark_json_keeps_small_roi_precision():
+    """ROI in outcome-thousands per spend unit (0.00247) must not be rounded to 4 decimals (0.0025)."""
+    from growthpilot.mmm.benchmark import BenchmarkResult, final_metrics
+
+    table = pd.DataFrame({"channel": ["a", "b"], "roi": [0.0024685719, 2468.5719], "roi_low": [0.00218641, 2186.41],
+                          "roi_high": [0.00264573, 2645.73], "mroi": [0.00123456789, 1234.56789]})
+    js = final_metrics(BenchmarkResult({"calibrated": table}, None, {"calibrated": {"mape_oot": 2.0, "fit_seconds": 9.0}}))
+    assert js["roi"] == {"a": 0.00246857, "b": 2468.57}
+    assert js["roi_interval"]["a"] == [0.00218641, 0.00264573] and js["mroi"]["a"] == 0.00123457
 
 
 def test_default_hill_prior_does_not_lean_to_s_curves():

@@ -2,7 +2,8 @@
 
 The model is fitted on all but the last ``holdout_weeks`` weeks; the out-of-time MAPE
 compares its forecast for those weeks (given their spend and controls) with the actual
-outcome. ROI is reported over the whole window (spend of the held-out weeks is known).
+outcome. Lift tests in the held-out weeks still calibrate the model (they are experiments, not
+the outcome series): they are replayed on those weeks' known spend. ROI is reported over the whole window (spend of the held-out weeks is known).
 With lift tests the model is fitted twice, without and with calibration, so the table
 shows what calibration changes; with a known truth (``--simulate``) each is scored.
 """
@@ -87,7 +88,8 @@ def run_benchmark(
         log(f"fitting {name} model on {len(train)} weeks x {len(spend_cols)} channels ...")
         model = MarketingMixModel(**(model_params or {}))
         model.fit(train, date_col=date_col, target_col=target_col, spend_cols=spend_cols,
-                  control_cols=control_cols, lift_tests=lifts)
+                  control_cols=control_cols, lift_tests=lifts,
+                  spend_after=df.iloc[len(train):] if lifts is not None and holdout_weeks else None)
         pred = model.predict(df)
         hold = slice(len(train), len(df))
         oot = mape(df[target_col].to_numpy()[hold], pred["y_hat"].to_numpy()[hold]) if holdout_weeks else float("nan")
@@ -115,16 +117,26 @@ def run_benchmark(
     return out
 
 
+def _sig(v: float, digits: int = 6) -> float:
+    """``v`` rounded to ``digits`` significant digits (ROI in outcome units per spend unit can be 0.0025 or 2500)."""
+    v = float(v)
+    return float(f"{v:.{digits}g}") if np.isfinite(v) else v
+
+
 def final_metrics(result: BenchmarkResult) -> dict[str, Any]:
-    """The last JSON line: ROI point and 90 % interval per spend column for the chosen (last) variant."""
+    """The last JSON line: ROI point and 90 % interval per spend column for the chosen (last) variant.
+
+    ROI figures keep 6 significant digits, not a fixed number of decimals, so small ROIs (outcome
+    in thousands, spend in units) keep their precision.
+    """
     name = list(result.tables)[-1]
     t = result.tables[name]
     m = dict(result.metrics[name])
     js: dict[str, Any] = {
         "model": name,
-        "roi": {r.channel: round(float(r.roi), 4) for r in t.itertuples()},
-        "roi_interval": {r.channel: [round(float(r.roi_low), 4), round(float(r.roi_high), 4)] for r in t.itertuples()},
-        "mroi": {r.channel: round(float(r.mroi), 4) for r in t.itertuples()},
+        "roi": {r.channel: _sig(r.roi) for r in t.itertuples()},
+        "roi_interval": {r.channel: [_sig(r.roi_low), _sig(r.roi_high)] for r in t.itertuples()},
+        "mroi": {r.channel: _sig(r.mroi) for r in t.itertuples()},
         "mape_oot": round(m.pop("mape_oot"), 3), "fit_seconds": round(m.pop("fit_seconds"), 1),
     }
     js.update({k: (round(v, 4) if isinstance(v, float) else v) for k, v in m.items() if k != "variant"})
@@ -132,5 +144,5 @@ def final_metrics(result: BenchmarkResult) -> dict[str, Any]:
         if other != name:
             js[other] = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in om.items()
                          if k.startswith(("roi_", "mape_oot", "fit_seconds", "divergences"))}
-            js[other]["roi"] = {r.channel: round(float(r.roi), 4) for r in result.tables[other].itertuples()}
+            js[other]["roi"] = {r.channel: _sig(r.roi) for r in result.tables[other].itertuples()}
     return js

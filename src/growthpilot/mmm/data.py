@@ -114,6 +114,34 @@ def prepare_weekly(
     return df
 
 
+def prepare_spend(data: pd.DataFrame, *, date_col: str, spend_cols: list[str], geo_col: str | None = None) -> pd.DataFrame:
+    """``date_col`` and ``spend_cols`` of weekly rows (no outcome needed), sorted by date, geo rows summed.
+
+    For weeks whose spend is known but whose outcome is not fitted (lift-test windows in a hold-out
+    period). Missing spend counts as zero; unparsable dates or numbers and negative spend raise
+    :class:`ValidationError`.
+    """
+    spend_cols = list(spend_cols)
+    needed = [date_col, *spend_cols] + ([geo_col] if geo_col else [])
+    missing = [c for c in needed if c not in data.columns]
+    if missing:
+        raise ValidationError(f"column(s) {missing} not in the later weeks' spend", column=missing[0])
+    df = data[needed].copy()
+    df[date_col] = parse_times(df[date_col]).to_numpy()
+    if df[date_col].isna().any():
+        i = int(np.flatnonzero(df[date_col].isna().to_numpy())[0])
+        raise ValidationError("date is missing or does not parse", row=i, column=date_col)
+    for col in spend_cols:
+        num = to_number(df[col])
+        if (num.isna() & df[col].notna()).any() or (num < 0).any():
+            i = int(np.flatnonzero(((num.isna() & df[col].notna()) | (num < 0)).to_numpy())[0])
+            raise ValidationError("spend is not a number >= 0", row=i, column=col, value=df[col].iloc[i])
+        df[col] = num.astype(float).fillna(0.0)
+    if geo_col:
+        df = df.groupby(date_col, as_index=False)[spend_cols].sum()
+    return df.sort_values(date_col, kind="stable").reset_index(drop=True)[[date_col, *spend_cols]]
+
+
 def weekly_from_warehouse(warehouse, *, target: str = "revenue") -> pd.DataFrame:
     """Weekly national table from ``channel_spend`` and ``orders``: ``date, revenue, <channel>_spend``.
 

@@ -69,7 +69,11 @@ def normalize_lift_tests(
     tests : either the per-week form (``channel, x, delta_x, delta_y, sigma``) or the total
         form (``channel, delta_spend, lift`` and ``lift_se`` or ``lift_low``/``lift_high`` at 90 %,
         plus ``start_date``/``end_date`` or ``weeks``). In the total form ``x`` is the mean
-        weekly spend of the channel in ``data`` over the test window.
+        weekly spend of the channel in ``data`` over the test window. Optional ``market_share``
+        (in (0, 1]): the test ran in that share of the market (a geo holdout in a fifth of the
+        regions, a user holdout): its spend change, lift and standard error are for that share and
+        are divided by it, the national equivalent for homogeneous regions (a geo go-dark
+        test becomes a national go-dark, not a national cut of ``market_share``).
     spend_cols : the model's spend columns; channels are matched onto them.
     data : the weekly table, needed for the total form without ``x``.
     date_col : the date column of ``data``.
@@ -109,6 +113,12 @@ def normalize_lift_tests(
             continue
         except ValidationError as exc:
             raise ValidationError(f"{source} row {i}: {exc}") from None
+        try:
+            share = _market_share(r)
+        except ValidationError as exc:
+            raise ValidationError(f"{source} row {i}: {exc}") from None
+        for k in ("delta_x", "delta_y", "sigma"):  # a test in a share of the market as its national equivalent
+            row[k] /= share
         win = _window_rows(r, data, date_col)
         if row["delta_x"] == 0 or row["sigma"] <= 0 or not np.isfinite([row[k] for k in PER_WEEK[1:]]).all():
             dropped.append({"row": i, "channel": r["channel"], "reason": "zero spend change or non-positive sigma"})
@@ -124,6 +134,21 @@ def normalize_lift_tests(
                      "weeks": weeks, "start_idx": start, "end_idx": end})
     out = pd.DataFrame(rows, columns=[*PER_WEEK, "source", *WINDOW])
     return LiftTests(out, dropped)
+
+
+def _market_share(r: dict) -> float:
+    """The share of the market (geos, users) a test ran in; 1 (national) when not given."""
+    v = r.get("market_share")
+    if v is None or (isinstance(v, float) and np.isnan(v)) or (isinstance(v, str) and not v.strip()):
+        return 1.0
+    try:
+        share = float(v)
+    except (TypeError, ValueError):
+        share = float("nan")
+    if not (0 < share <= 1):
+        raise ValidationError("market_share must be a share of the market in (0, 1]", column="market_share",
+                              value=v, expected="e.g. 0.2 for a test run in a fifth of the market")
+    return share
 
 
 def _per_week(r: dict, col: str, data: pd.DataFrame | None, date_col: str) -> dict[str, float]:

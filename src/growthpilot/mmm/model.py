@@ -107,11 +107,18 @@ class MarketingMixModel:
         control_cols: list[str] | tuple[str, ...] = (),
         geo_col: str | None = None,
         lift_tests: pd.DataFrame | None = None,
+        spend_after: pd.DataFrame | None = None,
     ) -> MarketingMixModel:
-        """Fit on a weekly table; ``lift_tests`` (either form, see :mod:`growthpilot.mmm.lift`) calibrate it."""
+        """Fit on a weekly table; ``lift_tests`` (either form, see :mod:`growthpilot.mmm.lift`) calibrate it.
+
+        ``spend_after``: weeks after ``data`` (``date_col`` and the spend columns; other columns are
+        ignored) whose spend is known but whose outcome is not fitted, e.g. a hold-out period. Lift
+        tests whose window reaches into them are replayed on that spend instead of being dropped.
+        """
         t0 = time.perf_counter()
         mmm, X, y = self.build(data, date_col=date_col, target_col=target_col, spend_cols=spend_cols,
-                               control_cols=control_cols, geo_col=geo_col, lift_tests=lift_tests)
+                               control_cols=control_cols, geo_col=geo_col, lift_tests=lift_tests,
+                               spend_after=spend_after)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", FutureWarning)
             warnings.simplefilter("ignore", UserWarning)
@@ -135,6 +142,7 @@ class MarketingMixModel:
         control_cols: list[str] | tuple[str, ...] = (),
         geo_col: str | None = None,
         lift_tests: pd.DataFrame | None = None,
+        spend_after: pd.DataFrame | None = None,
     ) -> tuple[Any, pd.DataFrame, pd.Series]:
         """The PyMC-Marketing MMM built (priors, lift-test likelihood) but not sampled, with its ``X`` and ``y``."""
         if self.adstock not in ADSTOCKS:
@@ -158,7 +166,10 @@ class MarketingMixModel:
         sd = ctrl.std(ddof=0).to_numpy(float)
         self.control_std_ = np.where(sd > 0, sd, 1.0)
         self.lift_paths_ = None
-        self.lift_tests_ = normalize_lift_tests(lift_tests, spend_cols=self.spend_cols_, data=df,
+        lift_df = self._lift_spend(df, spend_after, date_col=date_col, geo_col=geo_col)
+        self.lift_dates_ = pd.DatetimeIndex(lift_df[date_col])
+        self.lift_spend_ = lift_df[self.spend_cols_].to_numpy(float)
+        self.lift_tests_ = normalize_lift_tests(lift_tests, spend_cols=self.spend_cols_, data=lift_df,
                                                 date_col=date_col) if lift_tests is not None else LiftTests(
             pd.DataFrame(columns=["channel", "x", "delta_x", "delta_y", "sigma", "source", *WINDOW]))
 
@@ -192,6 +203,18 @@ class MarketingMixModel:
             self._add_lift_tests(mmm)
         return mmm, X, y
 
+    def _lift_spend(self, df: pd.DataFrame, spend_after: pd.DataFrame | None, *, date_col: str,
+                    geo_col: str | None) -> pd.DataFrame:
+        """The fitted weeks' dates and spend, followed by the later weeks of ``spend_after`` (lift windows only)."""
+        base = df[[date_col, *self.spend_cols_]]
+        if spend_after is None or not len(spend_after):
+            return base.reset_index(drop=True)
+        from growthpilot.mmm.data import prepare_spend
+
+        later = prepare_spend(spend_after, date_col=date_col, spend_cols=self.spend_cols_, geo_col=geo_col)
+        later = later[later[date_col] > base[date_col].iloc[-1]]
+        return pd.concat([base, later], ignore_index=True)
+
     def _add_lift_tests(self, mmm) -> None:
         """Replay windowed tests on the spend path; the rest against the steady-state curve."""
         tests = self.lift_tests_.tests
@@ -199,7 +222,7 @@ class MarketingMixModel:
             return
         windowed = (tests["start_idx"].astype(float) >= 0) & tests["weeks"].notna()
         if self.lift_likelihood == "path" and windowed.any():
-            paths = build_lift_paths(tests[windowed], self.spend_, self.spend_cols_, l_max=self.l_max)
+            paths = build_lift_paths(tests[windowed], self.lift_spend_, self.spend_cols_, l_max=self.l_max)
             add_path_lift_likelihood(mmm, paths, adstock=self.adstock, saturation=self.saturation)
             self.lift_paths_ = (tests[windowed].reset_index(drop=True), paths)
             tests = tests[~windowed]
@@ -227,7 +250,7 @@ class MarketingMixModel:
         q = (1 - interval) / 2
         out = pd.DataFrame({
             "channel": tests["channel"].to_numpy(),
-            "start_date": [self.dates_[int(i)].date() for i in tests["start_idx"]],
+            "start_date": [self.lift_dates_[int(i)].date() for i in tests["start_idx"]],
             "weeks": tests["weeks"].astype(int).to_numpy(),
             "delta_spend": tests["delta_x"].to_numpy(float) * tests["weeks"].to_numpy(float),
             "lift": paths.lift, "lift_se": paths.se, "modelled": draws.mean(0),
