@@ -71,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--random-seed", type=int, default=0)
     p.add_argument("--hill-slope-prior", default=None, metavar="MU,SD",
                    help="Gamma prior (mean,sd) of the Hill slope instead of the default (e.g. 1.8,0.5, the previous one)")
+    p.add_argument("--beta-prior", default="flat", choices=["flat", "spend_share"],
+                   help="Hill beta prior: flat HalfNormal(0.5), or scaled by each channel's share of spend")
     p.add_argument("--predictions-out", default=None, help="write per-week predictions (CSV)")
     p.add_argument("--debug", action="store_true", help="show the traceback of an input error")
     a = p.parse_args(argv)
@@ -116,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         model_params=dict(adstock=a.adstock, saturation=a.saturation, l_max=a.l_max,
                           yearly_seasonality=a.yearly_seasonality, draws=a.draws, tune=a.tune, chains=a.chains,
                           random_seed=a.random_seed, lift_likelihood=a.lift_likelihood,
-                          model_config=model_config),
+                          model_config=model_config, beta_prior=a.beta_prior),
         log=lambda m: console.print(m),
     )
     out = Console(width=170)

@@ -242,3 +242,38 @@ def test_default_hill_prior_does_not_lean_to_s_curves():
     s, k = slope.rvs(20_000, random_state=rng), kappa.rvs(20_000, random_state=rng)
     ratio = (k**s + 1) / (s * k**s)
     assert 1.2 < np.median(ratio) < 2.0
+
+
+def test_spend_share_beta_prior_gives_every_channel_the_same_roi_prior():
+    """``beta_prior="spend_share"``: beta's scale is proportional to mean spend (same ROI prior), an
+    average-share channel keeps the flat ``HalfNormal(0.5)``; the default stays flat; ``model_config`` wins."""
+    from pymc_extras.prior import Prior
+
+    from growthpilot.errors import ConfigError
+    from growthpilot.mmm import MarketingMixModel
+    from growthpilot.mmm.model import spend_share_beta_sigma
+    from growthpilot.simulate.mmm import simulate_mmm
+
+    spend = np.array([[60.0, 30.0, 10.0, 0.0], [60.0, 30.0, 10.0, 0.0]])
+    sigma = spend_share_beta_sigma(spend)
+    assert sigma[:3] == pytest.approx([1.2, 0.6, 0.2]) and sigma[3] == pytest.approx(0.005)  # 0.5 * 4 * share
+    assert spend_share_beta_sigma(np.ones((5, 4))) == pytest.approx(np.full(4, 0.5))
+
+    weekly, truth, _ = simulate_mmm(weeks=70, channels=["tv", "search", "radio"], seed=4)
+    cols = [f"{c}_spend" for c in truth["channel"]]
+    kw = dict(date_col="date", target_col="revenue", spend_cols=cols, control_cols=["promo"])
+
+    def beta_sigma(**params):
+        mmm, _, _ = MarketingMixModel(yearly_seasonality=1, **params).build(weekly, **kw)
+        return np.broadcast_to(np.asarray(mmm.saturation.function_priors["beta"].parameters["sigma"], float), (3,))
+
+    assert beta_sigma() == pytest.approx(np.full(3, 0.5))
+    share = weekly[cols].mean().to_numpy() / weekly[cols].mean().sum()
+    ss = beta_sigma(beta_prior="spend_share")
+    assert ss == pytest.approx(0.5 * 3 * share) and ss[0] > 0.5 > ss[2]
+    fixed = {"saturation_beta": Prior("HalfNormal", sigma=0.3, dims="channel")}
+    assert beta_sigma(beta_prior="spend_share", model_config=fixed) == pytest.approx(np.full(3, 0.3))
+    with pytest.raises(ConfigError):
+        MarketingMixModel(beta_prior="share").build(weekly, **kw)
+    with pytest.raises(ConfigError):
+        MarketingMixModel(beta_prior="spend_share", saturation="logistic").build(weekly, **kw)

@@ -30,7 +30,22 @@ from growthpilot.mmm.posterior import MMMPosterior
 from growthpilot.mmm.transforms import ADSTOCKS, SATURATIONS
 
 TREND = "_trend"
+BETA_PRIORS = ("flat", "spend_share")
 MODEL_VERSION = "mmm-pymc-marketing-0.19"
+
+
+def spend_share_beta_sigma(spend: np.ndarray, base: float = 0.5) -> np.ndarray:
+    """Per-channel ``HalfNormal`` scale of the Hill ``beta``: ``base * n_channels * share of mean spend``.
+
+    ``beta`` is the weekly contribution at mean spend, so equal ROI means ``beta`` proportional to
+    mean spend; this gives every channel the same prior on ROI, and a channel with an average
+    share (1 / n_channels) the flat prior ``HalfNormal(base)``. Channels with no spend get the
+    scale of 1 % of the average share.
+    """
+    mean = np.clip(np.nanmean(np.asarray(spend, float), axis=0), 0.0, None)
+    n = mean.size
+    share = mean / mean.sum() if mean.sum() > 0 else np.full(n, 1.0 / n)
+    return base * n * np.maximum(share, 0.01 / n)
 
 
 class MarketingMixModel:
@@ -52,6 +67,10 @@ class MarketingMixModel:
     lift_likelihood : ``"path"`` replays each lift test whose window lies in the data on the
         channel's spend path (:mod:`growthpilot.mmm.calibration`); ``"steady"`` uses PyMC-Marketing's
         steady-state ``add_lift_test_measurements`` for all tests.
+    beta_prior : Hill ``beta`` prior. ``"flat"``: ``HalfNormal(0.5)`` for every channel (on the
+        max-scaled target). ``"spend_share"``: ``HalfNormal(0.5 * n_channels * share_c)``, with
+        ``share_c`` the channel's share of mean training spend, i.e. the same prior on ROI for every
+        channel; a channel with an average share keeps ``HalfNormal(0.5)``. ``model_config`` wins.
 
     Attributes
     ----------
@@ -81,6 +100,7 @@ class MarketingMixModel:
         progressbar: bool = False,
         model_config: dict | None = None,
         lift_likelihood: str = "path",
+        beta_prior: str = "flat",
     ) -> None:
         self.adstock = adstock
         self.saturation = saturation
@@ -95,6 +115,7 @@ class MarketingMixModel:
         self.progressbar = progressbar
         self.model_config = model_config
         self.lift_likelihood = lift_likelihood
+        self.beta_prior = beta_prior
 
     # ------------------------------------------------------------------ fit
     def fit(
@@ -151,6 +172,10 @@ class MarketingMixModel:
             raise ConfigError(f"saturation must be one of {SATURATIONS}, got {self.saturation!r}")
         if self.lift_likelihood not in ("path", "steady"):
             raise ConfigError(f"lift_likelihood must be 'path' or 'steady', got {self.lift_likelihood!r}")
+        if self.beta_prior not in BETA_PRIORS:
+            raise ConfigError(f"beta_prior must be one of {BETA_PRIORS}, got {self.beta_prior!r}")
+        if self.beta_prior != "flat" and self.saturation != "hill":
+            raise ConfigError("beta_prior='spend_share' needs saturation='hill'")
         mmm_mod = require("pymc_marketing.mmm.multidimensional", "mmm")
         comps = require("pymc_marketing.mmm", "mmm")
         df = prepare_weekly(data, date_col=date_col, target_col=target_col, spend_cols=spend_cols,
@@ -260,8 +285,14 @@ class MarketingMixModel:
         return out[cols]
 
     def _priors(self) -> dict:
-        """PyMC-Marketing priors: the transformations' defaults, overridden by ``model_config``."""
-        return dict(self.model_config or {})
+        """PyMC-Marketing priors: the transformations' defaults (``beta`` per ``beta_prior``), overridden by ``model_config``."""
+        cfg: dict = {}
+        if self.beta_prior == "spend_share":
+            from pymc_extras.prior import Prior
+
+            cfg["saturation_beta"] = Prior("HalfNormal", sigma=spend_share_beta_sigma(self.spend_), dims="channel")
+        cfg.update(self.model_config or {})
+        return cfg
 
     def _control_names(self) -> list[str]:
         return [*self.control_cols_, *([TREND] if self.trend else [])]
