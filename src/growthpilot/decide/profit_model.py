@@ -5,7 +5,8 @@ cost, and the choice between offers. :class:`ProfitUpliftModel` cross-fits every
 DR-learner x LightGBM settings, an additive DR-learner (depth-1 trees), a penalised logistic regression with
 arm interactions (:class:`~growthpilot.decide.linear_uplift.LinearUplift`, low variance where trees are
 noisy), three ensembles (the S-learner and class transformation only in the average of all learners), given
-auxiliary outcomes (a visit beside a rare conversion) the surrogate candidates (:class:`~growthpilot.decide.surrogate_uplift.SurrogateUplift`), and
+auxiliary outcomes (a visit beside a rare conversion) the surrogate candidates
+(:class:`~growthpilot.decide.surrogate_uplift.SurrogateUplift`), and
 a "stretch" of the predictions around their arm mean, since regularised models shrink uplift towards it),
 builds the plan on each candidate's out-of-fold predictions under the same budget per customer, and scores
 it with doubly-robust profit estimates (:mod:`growthpilot.decide.policy`). Only the experiment's own rows are used. The ``top_k`` best candidates

@@ -3,7 +3,8 @@
 The model is fitted on all but the last ``holdout_weeks`` weeks; the out-of-time MAPE
 compares its forecast for those weeks (given their spend and controls) with the actual
 outcome. Lift tests in the held-out weeks still calibrate the model (they are experiments, not
-the outcome series): they are replayed on those weeks' known spend. ROI is reported over the whole window (spend of the held-out weeks is known).
+the outcome series): they are replayed on those weeks' known spend. ROI is reported over the
+whole window (spend of the held-out weeks is known).
 With lift tests the model is fitted twice, without and with calibration, so the table
 shows what calibration changes; with a known truth (``--simulate``) each is scored.
 """

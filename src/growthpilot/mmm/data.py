@@ -23,7 +23,8 @@ def _sub_weekly(dates: pd.Series) -> bool:
     return len(gaps) > 0 and gaps.median() < pd.Timedelta(days=6)
 
 
-def weekly_sums(df: pd.DataFrame, *, date_col: str, sums: list[str], means: list[str] | tuple[str, ...] = ()) -> pd.DataFrame:
+def weekly_sums(df: pd.DataFrame, *, date_col: str, sums: list[str],
+                means: list[str] | tuple[str, ...] = ()) -> pd.DataFrame:
     """Daily (or business-day) rows summed into weeks that start on the first date's weekday (controls
     averaged); weeks at either end with fewer rows than a usual week are dropped, so no week is partial.
     ``attrs["note"]`` says what was done."""
@@ -114,7 +115,8 @@ def prepare_weekly(
     return df
 
 
-def prepare_spend(data: pd.DataFrame, *, date_col: str, spend_cols: list[str], geo_col: str | None = None) -> pd.DataFrame:
+def prepare_spend(data: pd.DataFrame, *, date_col: str, spend_cols: list[str],
+                  geo_col: str | None = None) -> pd.DataFrame:
     """``date_col`` and ``spend_cols`` of weekly rows (no outcome needed), sorted by date, geo rows summed.
 
     For weeks whose spend is known but whose outcome is not fitted (lift-test windows in a hold-out
