@@ -286,45 +286,56 @@ class CustomerScorer:
             raise NotFittedError("CustomerScorer is not fitted; call fit(orders, cutoff) first")
         return self._examples(self.cutoff_, labels=labels, horizon=self.horizon_days)
 
-    def _gbm_predict(self, name: str, df: pd.DataFrame) -> pd.DataFrame:
-        """A fitted GBM's predictions for the horizon; from the training horizon through BG/NBD when shorter."""
-        if name not in self.models_:
-            raise NotFittedError(f"model {name!r} was not fitted for this cutoff; fitted: {sorted(self.models_)}")
+    def _train_view(self, df: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+        """``df`` with its BG/NBD columns at the training horizon, and those columns (``None`` when the
+        models were trained on the horizon itself). One BG/NBD fit, shared by every GBM of a prediction."""
         if self.train_horizon_days_ == self.horizon_days:
-            return self.models_[name].predict(df)
+            return None
         bg_train, _ = bgnbd_frame(df, self.train_horizon_days_)
         at_train = df.copy()
         at_train[bg_train.columns] = bg_train.to_numpy()
+        return at_train, bg_train
+
+    def _gbm_predict(self, name: str, df: pd.DataFrame, view) -> pd.DataFrame:
+        """A fitted GBM's predictions for the horizon; from the training horizon through BG/NBD when shorter."""
+        if name not in self.models_:
+            raise NotFittedError(f"model {name!r} was not fitted for this cutoff; fitted: {sorted(self.models_)}")
+        if view is None:
+            return self.models_[name].predict(df)
+        at_train, bg_train = view
         return carry_to_horizon(self.models_[name].predict(at_train), bg_train, df)
 
-    def _means(self, df: pd.DataFrame, name: str) -> pd.DataFrame:
+    def _means(self, df: pd.DataFrame, name: str, view=None) -> pd.DataFrame:
+        """One model's mean predictions; ``view`` is :meth:`_train_view` of ``df``."""
         if name == "bgnbd":
             return bgnbd_predictions(df)
         if name == "blend":
-            return blend(self._gbm_predict("gbm", df), bgnbd_predictions(df))
+            return blend(self._gbm_predict("gbm", df, view), bgnbd_predictions(df))
         if name == "gbm_ensemble":
-            return blend(self._gbm_predict("gbm", df), self._gbm_predict("gbm_stacked", df))
+            return blend(self._gbm_predict("gbm", df, view), self._gbm_predict("gbm_stacked", df, view))
         if name in ("past_average", "rfm_score"):
             return self.baselines_.predict(df)[name].assign(p_purchase_30d=np.nan)
-        return self._gbm_predict(name, df)
+        return self._gbm_predict(name, df, view)
 
     def predict(self, examples: pd.DataFrame | None = None, *, model: str | None = None) -> pd.DataFrame:
         """Scores per customer at the cutoff.
 
         Without ``model``: the selected model's means, P(purchase) from the model with the best
         backtest AUC, and ``point_purchases`` / ``point_spend`` of the selected point types. With
-        ``model`` (``"gbm"``, ``"gbm_stacked"``, ``"gbm_seasonal"``, ``"gbm_ensemble"``, ``"blend"``, ``"bgnbd"``, ``"past_average"``,
-        ``"rfm_score"``): that model alone, point = mean. ``expected_*`` are always means;
+        ``model`` (``"gbm"``, ``"gbm_stacked"``, ``"gbm_seasonal"``, ``"gbm_ensemble"``, ``"blend"``, ``"bgnbd"``,
+        ``"past_average"``, ``"rfm_score"``): that model alone, point = mean. ``expected_*`` are always means;
         ``median_purchases`` is the median count (minimises absolute error).
         """
         df = self.current() if examples is None else examples
         name = model or self.selected_
-        pred = self._means(df, name).copy()
+        used = {name} | ({self.proba_model_} if model is None else set())
+        view = self._train_view(df) if used - {"bgnbd", "past_average", "rfm_score"} else None
+        pred = self._means(df, name, view).copy()
         med = median_purchases(pred["expected_purchases"].to_numpy(), pred["p_purchase"].to_numpy())
         if model is None:
             n_point, s_point = point_forecast(pred, self.point_, self.spend_point_)
             if self.proba_model_ != name:
-                proba = self._means(df, self.proba_model_)
+                proba = self._means(df, self.proba_model_, view)
                 pred["p_purchase"] = proba["p_purchase"].to_numpy()
                 pred["p_purchase_30d"] = proba["p_purchase_30d"].to_numpy()
         else:

@@ -44,6 +44,43 @@ def weekly_sums(df: pd.DataFrame, *, date_col: str, sums: list[str],
     return out
 
 
+def _parsed(data: pd.DataFrame, *, date_col: str, numeric_cols: list[str], other_cols: list[str],
+            source: str = "the data") -> pd.DataFrame:
+    """The needed columns of ``data``, dates parsed (ISO, YYYYMMDD, d/m/y or m/d/y; zones to naive UTC) and
+    numbers read (text such as "1,234.50" or "$12"); missing columns, unparsable dates or non-numeric values
+    raise :class:`ValidationError` naming the row, column and value."""
+    needed = [date_col, *numeric_cols, *other_cols]
+    missing = [c for c in needed if c not in data.columns]
+    if missing:
+        raise ValidationError(f"column(s) {missing} not in {source}", column=missing[0],
+                              expected=f"one of {list(data.columns)}")
+    df = data[needed].copy()
+    df.attrs = {}  # only this call's note (daily rows summed into weeks) is reported
+    dates = parse_times(df[date_col])
+    if dates.isna().any():
+        i = int(np.flatnonzero(dates.isna().to_numpy())[0])
+        raise ValidationError("date is missing or does not parse", row=i, column=date_col, value=df[date_col].iloc[i],
+                              expected="a date such as 2024-01-01 (also 01/01/2024, 20240101)")
+    df[date_col] = dates.to_numpy()
+    for col in numeric_cols:
+        num = to_number(df[col])
+        bad = num.isna() & df[col].notna()
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise ValidationError("value is not numeric", row=i, column=col, value=df[col].iloc[i], expected="a number")
+        df[col] = num.astype(float)
+    return df
+
+
+def _spend_filled(df: pd.DataFrame, spend_cols: list[str]) -> None:
+    """Negative spend raises :class:`ValidationError`; missing spend counts as zero (in place)."""
+    for col in spend_cols:
+        if (df[col] < 0).any():
+            i = int(np.flatnonzero((df[col] < 0).to_numpy())[0])
+            raise ValidationError("spend is negative", row=i, column=col, value=df[col].iloc[i], expected=">= 0")
+        df[col] = df[col].fillna(0.0)
+
+
 def prepare_weekly(
     data: pd.DataFrame,
     *,
@@ -63,29 +100,11 @@ def prepare_weekly(
     spend_cols, control_cols = list(spend_cols), list(control_cols)
     if not spend_cols:
         raise ValidationError("no spend columns given", expected="--spend-cols a,b,c")
-    needed = [date_col, target_col, *spend_cols, *control_cols] + ([geo_col] if geo_col else [])
-    missing = [c for c in needed if c not in data.columns]
-    if missing:
-        raise ValidationError(f"column(s) {missing} not in the data", column=missing[0],
-                              expected=f"one of {list(data.columns)}")
     if len(set(spend_cols) & set(control_cols)):
         raise ValidationError("a column is both a spend and a control column",
                               column=sorted(set(spend_cols) & set(control_cols))[0])
-    df = data[needed].copy()
-    df.attrs = {}  # only this call's note (daily rows summed into weeks) is reported
-    dates = parse_times(df[date_col])  # ISO, YYYYMMDD, d/m/y or m/d/y; time zones to naive UTC
-    if dates.isna().any():
-        i = int(np.flatnonzero(dates.isna().to_numpy())[0])
-        raise ValidationError("date is missing or does not parse", row=i, column=date_col, value=df[date_col].iloc[i],
-                              expected="a date such as 2024-01-01 (also 01/01/2024, 20240101)")
-    df[date_col] = dates.to_numpy()
-    for col in [target_col, *spend_cols, *control_cols]:
-        num = to_number(df[col])  # text such as "1,234.50" or "$12" read as numbers
-        bad = num.isna() & df[col].notna()
-        if bad.any():
-            i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise ValidationError("value is not numeric", row=i, column=col, value=df[col].iloc[i], expected="a number")
-        df[col] = num.astype(float)
+    df = _parsed(data, date_col=date_col, numeric_cols=[target_col, *spend_cols, *control_cols],
+                 other_cols=[geo_col] if geo_col else [])
     if geo_col:
         agg = {target_col: "sum", **{c: "sum" for c in spend_cols}, **{c: "mean" for c in control_cols}}
         df = df.groupby(date_col, as_index=False).agg(agg)
@@ -98,11 +117,8 @@ def prepare_weekly(
     if df[target_col].isna().any():
         i = int(np.flatnonzero(df[target_col].isna().to_numpy())[0])
         raise ValidationError("target is missing", row=i, column=target_col, expected="a number every week")
+    _spend_filled(df, spend_cols)
     for col in spend_cols:
-        if (df[col] < 0).any():
-            i = int(np.flatnonzero((df[col] < 0).to_numpy())[0])
-            raise ValidationError("spend is negative", row=i, column=col, value=df[col].iloc[i], expected=">= 0")
-        df[col] = df[col].fillna(0.0)
         if df[col].sum() <= 0:
             raise DataError(f"spend column {col!r} is zero in every week; drop it from the spend columns")
     if _sub_weekly(df[date_col]):  # daily data: the model's adstock and priors are weekly
@@ -124,24 +140,13 @@ def prepare_spend(data: pd.DataFrame, *, date_col: str, spend_cols: list[str],
     :class:`ValidationError`.
     """
     spend_cols = list(spend_cols)
-    needed = [date_col, *spend_cols] + ([geo_col] if geo_col else [])
-    missing = [c for c in needed if c not in data.columns]
-    if missing:
-        raise ValidationError(f"column(s) {missing} not in the later weeks' spend", column=missing[0])
-    df = data[needed].copy()
-    df[date_col] = parse_times(df[date_col]).to_numpy()
-    if df[date_col].isna().any():
-        i = int(np.flatnonzero(df[date_col].isna().to_numpy())[0])
-        raise ValidationError("date is missing or does not parse", row=i, column=date_col)
-    for col in spend_cols:
-        num = to_number(df[col])
-        if (num.isna() & df[col].notna()).any() or (num < 0).any():
-            i = int(np.flatnonzero(((num.isna() & df[col].notna()) | (num < 0)).to_numpy())[0])
-            raise ValidationError("spend is not a number >= 0", row=i, column=col, value=df[col].iloc[i])
-        df[col] = num.astype(float).fillna(0.0)
+    df = _parsed(data, date_col=date_col, numeric_cols=spend_cols, other_cols=[geo_col] if geo_col else [],
+                 source="the later weeks' spend")
     if geo_col:
         df = df.groupby(date_col, as_index=False)[spend_cols].sum()
-    return df.sort_values(date_col, kind="stable").reset_index(drop=True)[[date_col, *spend_cols]]
+    df = df.sort_values(date_col, kind="stable").reset_index(drop=True)[[date_col, *spend_cols]]
+    _spend_filled(df, spend_cols)
+    return df
 
 
 def weekly_from_warehouse(warehouse, *, target: str = "revenue") -> pd.DataFrame:

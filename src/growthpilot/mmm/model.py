@@ -24,7 +24,7 @@ import pandas as pd
 
 from growthpilot.errors import ConfigError, NotFittedError, require
 from growthpilot.mmm.calibration import add_path_lift_likelihood, build_lift_paths
-from growthpilot.mmm.data import prepare_weekly
+from growthpilot.mmm.data import prepare_spend, prepare_weekly
 from growthpilot.mmm.lift import WINDOW, LiftTests, normalize_lift_tests
 from growthpilot.mmm.posterior import MMMPosterior
 from growthpilot.mmm.transforms import ADSTOCKS, SATURATIONS
@@ -234,8 +234,6 @@ class MarketingMixModel:
         base = df[[date_col, *self.spend_cols_]]
         if spend_after is None or not len(spend_after):
             return base.reset_index(drop=True)
-        from growthpilot.mmm.data import prepare_spend
-
         later = prepare_spend(spend_after, date_col=date_col, spend_cols=self.spend_cols_, geo_col=geo_col)
         later = later[later[date_col] > base[date_col].iloc[-1]]
         return pd.concat([base, later], ignore_index=True)
