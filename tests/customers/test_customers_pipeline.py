@@ -132,6 +132,7 @@ def test_scorer_trains_on_a_shorter_window_when_history_is_short(shop) -> None:
     """A calibration period no longer than the horizon (the classic 39 / 39 weeks split) still gets the
     GBM candidates: trained on a shorter label window and carried to the horizon through BG/NBD."""
     from growthpilot.customers.model import CustomerScorer
+    from growthpilot.customers.propensity import RFMResponseModel
     from growthpilot.warehouse import Warehouse
     from growthpilot.warehouse.store import typed_memtable
 
@@ -141,6 +142,16 @@ def test_scorer_trains_on_a_shorter_window_when_history_is_short(shop) -> None:
     wh.con.create_table("orders", typed_memtable(orders[orders.ts < cut].reset_index(drop=True)))
     s = CustomerScorer(horizon_days=200, n_windows=2).fit(wh.table("orders"), cut)
     assert s.train_horizon_days_ == 133 and "carried to 200 days" in s.validation_scheme_
+    # too short for a time split: every customer of the latest window is held out once, out of fold
+    assert s.validation_scheme_.startswith("4-fold customer split")
+    held = s.validation_actual_["customer_id"]
+    assert held.is_unique and set(held) == set(s._examples(s._windows["gbm"][0])["customer_id"])
+    assert "rfm_logit" in s.validation_ and 0 < s.validation_["rfm_logit"]["auc"] < 1
+    s.models_.setdefault("rfm_logit", RFMResponseModel().fit(s._stack(s._windows["rfm_logit"])))
+    rfm = s.predict(model="rfm_logit")  # its probabilities, carried to 200 days; BG/NBD's counts
+    assert rfm["p_purchase"].between(0, 1).all()
+    assert not np.allclose(rfm["p_purchase"], s.current()["bg_p_purchase"])
+    np.testing.assert_allclose(rfm["expected_purchases"], s.current()["bg_purchases"])
     pred = s.predict()
     cur = s.current()
     assert len(pred) == len(cur) and pred["p_purchase"].between(0, 1).all()

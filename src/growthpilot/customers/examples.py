@@ -10,7 +10,10 @@ import pandas as pd
 from growthpilot.customers.bgnbd import bgnbd_frame
 from growthpilot.features import as_timestamp, customer_features, purchase_labels
 
-NON_FEATURES = ("customer_id", "cutoff", "top_category", "purchases", "spend", "any", "any_30d")
+# each customer's percentile rank among the cutoff's customers, for the RFM response model
+RANKED = ("recency_days", "n_orders", "monetary", "T")
+RANK_COLUMNS = tuple(f"rank_{c}" for c in RANKED)
+NON_FEATURES = ("customer_id", "cutoff", "top_category", "purchases", "spend", "any", "any_30d", *RANK_COLUMNS)
 CATEGORICAL = ("acquisition_channel", "country")
 MAX_LEVELS = 12
 
@@ -52,6 +55,8 @@ def build_examples(
     """Features at ``cutoff`` for every customer seen before it, BG/NBD outputs and (optionally) labels.
 
     Returns the frame (one row per customer) and the fitted BG/NBD / Gamma-Gamma parameters.
+    ``rank_<feature>`` columns hold each customer's percentile rank at the cutoff (RFM inputs and tenure);
+    they feed the RFM response model, not the GBM.
     Labels: ``purchases`` and ``spend`` in ``[cutoff, cutoff + horizon)``, ``any`` (at least one
     purchase) and ``any_30d`` (a purchase in the first 30 days, or the horizon if shorter).
     """
@@ -60,6 +65,8 @@ def build_examples(
     feats = one_hot(feats.sort_values("customer_id").reset_index(drop=True))
     num = feature_columns(feats)
     feats[num] = feats[num].astype("float64")
+    for col in RANKED:  # ranks mean the same at every cutoff, whatever the length of the history
+        feats[f"rank_{col}"] = feats[col].rank(method="average", pct=True).astype("float64")
     bg, params = bgnbd_frame(feats, horizon_days)
     df = pd.concat([feats, bg], axis=1)
     if labels:

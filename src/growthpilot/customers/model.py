@@ -10,12 +10,18 @@ purchases: its mean and the median of its count distribution (the MAE-optimal po
 (model, point type) pair with the lowest purchase MAE wins, the spend point type is chosen by
 spend MAE and the P(purchase) source by ROC-AUC, all on that inner holdout. The winners are
 refitted on windows ending by ``c``. Nothing at or after ``c`` is read. When the history is too
-short for that time split, 25 % of the customers of the latest training window are held out instead.
+short for that time split, the customers of the latest training window are split into four folds
+instead, each held out once (every customer scored once, out of fold).
 
 With more than a year of history, one more candidate, ``gbm_seasonal``, is trained on windows around the
 same date a year earlier (``c - 365`` days, see :func:`seasonal_cutoffs`): its labels hold last year's
 season, so it can learn a seasonal peak (Christmas) that a stationary model and recent windows miss. It
 is chosen, like every candidate, only if it wins the inner backtest.
+
+For P(purchase) alone there is one more candidate, ``rfm_logit`` (:class:`RFMResponseModel`): a
+penalised logistic regression on recency, frequency, monetary value and tenure (percentile ranks and
+logs), trained on the stacked windows. Ranks transfer from short-history training windows to a later
+cutoff, where a tree model sees day counts beyond its training range (CDNOW's 39-week calibration).
 
 When the history before ``c`` is shorter than one horizon plus the minimum history (the usual
 calibration / holdout split, e.g. 39 weeks / 39 weeks), the models are trained on a shorter label
@@ -33,10 +39,11 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from growthpilot.customers.backtest import Baselines, evaluate
+from growthpilot.customers.backtest import Baselines, evaluate, propensity_metrics
 from growthpilot.customers.bgnbd import BetaGeoModel, bgnbd_frame
 from growthpilot.customers.clv import CustomerValueModel
 from growthpilot.customers.examples import build_examples, execute, feature_columns, window_cutoffs
+from growthpilot.customers.propensity import RFMResponseModel
 from growthpilot.customers.scores import POINT_TYPES, median_purchases, point_forecast
 from growthpilot.errors import DataError, NotFittedError
 from growthpilot.features import as_timestamp
@@ -46,6 +53,8 @@ PRED_COLS = ("expected_purchases", "expected_spend", "p_purchase", "p_purchase_3
 TRANSFER = {"expected_purchases": ("bg_purchases", "log"), "expected_spend": ("bg_spend", "log"),
             "p_purchase": ("bg_p_purchase", "logit"), "p_purchase_30d": ("bg_p_30d", "logit")}
 MIN_TRAINING_HORIZON_DAYS = 14
+CUSTOMER_FOLDS = 4  # folds of the customer split used when the history is too short for a time split
+BASELINES = ("past_average", "rfm_score")
 
 
 def default_min_history(horizon_days: int) -> int:
@@ -183,6 +192,7 @@ class CustomerScorer:
         self.validation_predictions_: dict[str, pd.DataFrame] = {}
         self.selected_, self.point_, self.spend_point_, self.proba_model_ = "gbm", "mean", "mean", "gbm"
         self._windows = {"gbm": final_windows[:1], "gbm_stacked": final_windows[: self.n_windows],
+                         "rfm_logit": final_windows[: self.n_windows],
                          "gbm_seasonal": seasonal_cutoffs(self.cutoff_, h, start, n_windows=self.n_windows,
                                                           min_history_days=min_hist)}
         if val_windows:  # time split: train on windows ending by c - h, score [c - h, c)
@@ -190,17 +200,21 @@ class CustomerScorer:
             seasonal = seasonal_cutoffs(val_cut, h, start, n_windows=self.n_windows, min_history_days=min_hist)
             if not self._windows["gbm_seasonal"]:
                 seasonal = []
-            self._inner_backtest([self._examples(w) for w in val_windows], self._examples(val_cut),
-                                 seasonal=[self._examples(w) for w in seasonal])
-        else:  # too little history for that: hold out 25 % of customers of the latest window (labels < c)
-            self.validation_scheme_ = f"customer split of the window {final_windows[0].date()} + {h} days"
+            self._inner_backtest([([self._examples(w) for w in val_windows], self._examples(val_cut),
+                                   [self._examples(w) for w in seasonal])])
+        else:  # too little history for that: cross-validate over customers of the latest window (labels < c)
+            self.validation_scheme_ = (f"{CUSTOMER_FOLDS}-fold customer split of the window "
+                                       f"{final_windows[0].date()} + {h} days")
             stack = [self._examples(w) for w in final_windows]
             ids = stack[0]["customer_id"].astype(str).unique()
-            held = set(ids[np.random.default_rng(self.random_state).random(len(ids)) < 0.25])
-            train = [df[~df["customer_id"].astype(str).isin(held)] for df in stack]
-            holdout = stack[0][stack[0]["customer_id"].astype(str).isin(held)]
+            fold_of = dict(zip(ids, np.random.default_rng(self.random_state).permutation(len(ids)) % CUSTOMER_FOLDS,
+                               strict=True))
+            folds = []
+            for k in range(CUSTOMER_FOLDS):
+                held = [df["customer_id"].astype(str).map(fold_of).eq(k).to_numpy() for df in stack]
+                folds.append(([df[~m] for df, m in zip(stack, held, strict=True)], stack[0][held[0]], None))
             try:
-                self._inner_backtest(train, holdout)
+                self._inner_backtest(folds)
             except DataError:  # too few customers even for that: one-window GBM, mean forecasts
                 self.validation_, self.validation_scheme_ = {}, "none (too little history)"
                 self.selected_, self.point_, self.spend_point_, self.proba_model_ = "gbm", "mean", "mean", "gbm"
@@ -210,8 +224,10 @@ class CustomerScorer:
         if "gbm_ensemble" in needed:
             needed |= {"gbm_stacked"}
         try:
-            for name in sorted(needed - {"bgnbd", "blend", "gbm_ensemble"}):
+            for name in sorted(needed - {"bgnbd", "blend", "gbm_ensemble", "rfm_logit"}):
                 self.models_[name] = self._gbm(self._stack(self._windows[name]))
+            if self.proba_model_ == "rfm_logit":
+                self.models_["rfm_logit"] = RFMResponseModel().fit(self._stack(self._windows["rfm_logit"]))
         except DataError as exc:  # too few customers for any GBM: BG/NBD + Gamma-Gamma alone
             self.models_ = {}
             self.selected_ = self.proba_model_ = "bgnbd"
@@ -232,13 +248,11 @@ class CustomerScorer:
     def _n_windows(self, name: str) -> int:
         return self.n_windows if name in ("gbm_stacked", "gbm_ensemble") else 1
 
-    def _inner_backtest(self, train: list[pd.DataFrame], holdout: pd.DataFrame, *,
-                        seasonal: list[pd.DataFrame] | None = None) -> None:
-        """Score every candidate (mean and median point forecasts) on ``holdout``; pick the model and
-        point type with the lowest purchase MAE, the spend point type with the lowest spend MAE and
-        the P(purchase) source with the highest ROC-AUC. ``seasonal``: the same-season windows a year
-        before the holdout (the ``gbm_seasonal`` candidate), when there are any."""
-        h = self.train_horizon_days_
+    def _candidate_predictions(self, train: list[pd.DataFrame], holdout: pd.DataFrame,
+                               seasonal: list[pd.DataFrame] | None = None) -> dict[str, pd.DataFrame]:
+        """Every candidate's predictions for ``holdout`` from models trained on ``train`` (windows, the
+        latest first); ``rfm_logit`` gives probabilities only. ``seasonal``: the same-season windows a
+        year before the holdout (the ``gbm_seasonal`` candidate), when there are any."""
         preds = {"bgnbd": bgnbd_predictions(holdout)}
         seen: set[int] = set()
         for name in ("gbm", "gbm_stacked"):
@@ -259,24 +273,43 @@ class CustomerScorer:
             preds["blend"] = blend(preds["gbm"], preds["bgnbd"])
         if "gbm" in preds and "gbm_stacked" in preds:  # the one-window and stacked GBMs, equal weights
             preds["gbm_ensemble"] = blend(preds["gbm"], preds["gbm_stacked"])
-        y_n, y_s = holdout["purchases"].to_numpy(float), holdout["spend"].to_numpy(float)
-        for name, pred in preds.items():
-            ev = evaluate(pred, holdout)
-            n_med, s_med = point_forecast(pred, "median", "median")
-            ev["median_purchases_mae"] = float(np.mean(np.abs(n_med - y_n)))
-            ev["median_spend_mae"] = float(np.mean(np.abs(s_med - y_s)))
-            self.validation_[name] = ev
+        try:
+            preds["rfm_logit"] = RFMResponseModel().fit(pd.concat(train, ignore_index=True)).predict(holdout)
+        except DataError:
+            pass
+        base = Baselines(horizon_days=self.train_horizon_days_).fit(train[0]).predict(holdout)
+        preds.update({name: base[name] for name in BASELINES})
+        return {name: p.reset_index(drop=True) for name, p in preds.items()}
+
+    def _inner_backtest(self, folds: list[tuple[list[pd.DataFrame], pd.DataFrame, list[pd.DataFrame] | None]]) -> None:
+        """Score every candidate (mean and median point forecasts) on the holdout customers of every fold
+        ``(train windows, holdout, seasonal windows)``, pooled; pick the model and point type with the
+        lowest purchase MAE, the spend point type with the lowest spend MAE and the P(purchase) source
+        with the highest ROC-AUC (every model, and the RFM response model)."""
+        parts = [self._candidate_predictions(train, holdout, seasonal) for train, holdout, seasonal in folds]
+        names = [n for n in parts[0] if all(n in p for p in parts)]
+        preds = {n: pd.concat([p[n] for p in parts], ignore_index=True) for n in names}
+        holdout = pd.concat([f[1] for f in folds], ignore_index=True)
+        y_n, y_s, y_any = (holdout[c].to_numpy(float) for c in ("purchases", "spend", "any"))
+        models = [n for n in names if n not in BASELINES and n != "rfm_logit"]
+        for name in names:
+            pred = preds[name]
+            if name == "rfm_logit":
+                self.validation_[name] = propensity_metrics(pred["p_purchase"].to_numpy(), y_any)
+                continue
+            self.validation_[name] = ev = evaluate(pred, holdout)
+            if name in models:
+                n_med, s_med = point_forecast(pred, "median", "median")
+                ev["median_purchases_mae"] = float(np.mean(np.abs(n_med - y_n)))
+                ev["median_spend_mae"] = float(np.mean(np.abs(s_med - y_s)))
         key = {"mean": "purchases_mae", "median": "median_purchases_mae"}
-        self.selected_, self.point_ = min(((m, pt) for m in preds for pt in POINT_TYPES),
+        self.selected_, self.point_ = min(((m, pt) for m in models for pt in POINT_TYPES),
                                           key=lambda mp: self.validation_[mp[0]][key[mp[1]]])
         v = self.validation_[self.selected_]
         self.spend_point_ = "median" if v["median_spend_mae"] < v["spend_mae"] else "mean"
-        self.proba_model_ = max(preds, key=lambda m: np.nan_to_num(self.validation_[m]["auc"], nan=-1.0))
-        base = Baselines(horizon_days=h).fit(train[0]).predict(holdout)
-        for name in ("past_average", "rfm_score"):
-            preds[name] = base[name]
-            self.validation_[name] = evaluate(base[name], holdout)
-        self.validation_predictions_ = preds
+        proba = [*models, *(["rfm_logit"] if "rfm_logit" in preds else [])]
+        self.proba_model_ = max(proba, key=lambda m: np.nan_to_num(self.validation_[m]["auc"], nan=-1.0))
+        self.validation_predictions_ = {n: p for n, p in preds.items() if n != "rfm_logit"}
         self.validation_actual_ = holdout[["customer_id", "purchases", "spend", "any", "any_30d"]]
 
     # --- predicting -----------------------------------------------------------------------
@@ -315,6 +348,13 @@ class CustomerScorer:
             return blend(self._gbm_predict("gbm", df, view), self._gbm_predict("gbm_stacked", df, view))
         if name in ("past_average", "rfm_score"):
             return self.baselines_.predict(df)[name].assign(p_purchase_30d=np.nan)
+        if name == "rfm_logit":  # probabilities only; counts and spend from BG/NBD
+            if name not in self.models_:
+                raise NotFittedError(f"model {name!r} was not fitted for this cutoff; fitted: {sorted(self.models_)}")
+            proba = self.models_[name].predict(df if view is None else view[0])
+            if view is not None:
+                proba = carry_to_horizon(proba, view[1], df)
+            return bgnbd_predictions(df).assign(**{c: proba[c].to_numpy() for c in proba.columns})
         return self._gbm_predict(name, df, view)
 
     def predict(self, examples: pd.DataFrame | None = None, *, model: str | None = None) -> pd.DataFrame:
@@ -323,7 +363,8 @@ class CustomerScorer:
         Without ``model``: the selected model's means, P(purchase) from the model with the best
         backtest AUC, and ``point_purchases`` / ``point_spend`` of the selected point types. With
         ``model`` (``"gbm"``, ``"gbm_stacked"``, ``"gbm_seasonal"``, ``"gbm_ensemble"``, ``"blend"``, ``"bgnbd"``,
-        ``"past_average"``, ``"rfm_score"``): that model alone, point = mean. ``expected_*`` are always means;
+        ``"past_average"``, ``"rfm_score"``; ``"rfm_logit"`` when it was chosen for P(purchase): its
+        probabilities with BG/NBD's counts and spend): that model alone, point = mean. ``expected_*`` are always means;
         ``median_purchases`` is the median count (minimises absolute error).
         """
         df = self.current() if examples is None else examples
