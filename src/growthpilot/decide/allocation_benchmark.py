@@ -190,11 +190,19 @@ def _label(c: dict[str, Any]) -> str:
 
 
 def _fill(order: np.ndarray, offer: np.ndarray, cost: np.ndarray, budget: float) -> np.ndarray:
-    """Give ``offer[i]`` to customers in ``order`` while the (estimated) budget lasts."""
+    """Give ``offer[i]`` to customers in ``order`` while the (estimated) budget lasts: a customer whose offer
+    no longer fits is skipped and the list goes on, so cheaper (or free) offers further down still fill the
+    rest of the budget. With one cost for every offer this is the same as stopping at the first that does not
+    fit; with a free offer it no longer stops after a handful of customers."""
     choice = np.full(len(offer), -1)
     c = cost[order, offer[order]]
-    take = order[np.cumsum(c) <= budget]
-    choice[take] = offer[take]
+    first = order[np.cumsum(c) <= budget]  # the prefix that fits (fast path)
+    choice[first] = offer[first]
+    spent = float(c[: len(first)].sum())
+    for i, ci in zip(order[len(first):], c[len(first):], strict=True):
+        if spent + ci <= budget:
+            choice[i] = offer[i]
+            spent += ci
     return choice
 
 

@@ -36,14 +36,18 @@ class LinearUplift:
     C : inverse L2 strength (as in scikit-learn; ridge uses ``alpha = 1 / C``).
     interaction_scale : the interaction columns are multiplied by this; below 1 they are penalised more.
     n_knots : spline knots per numeric column (columns with more than two distinct values).
+    knots : ``"uniform"`` (knots evenly over each standardised column's range) or ``"quantile"`` (at its
+        quantiles: the pieces follow the data, not its extremes).
     """
 
     name = "linear"
 
-    def __init__(self, *, C: float = 1.0, interaction_scale: float = 1.0, n_knots: int = 5) -> None:
+    def __init__(self, *, C: float = 1.0, interaction_scale: float = 1.0, n_knots: int = 5,
+                 knots: str = "uniform") -> None:
         self.C = C
         self.interaction_scale = interaction_scale
         self.n_knots = n_knots
+        self.knots = knots
 
     def _basis(self, X: pd.DataFrame) -> np.ndarray:
         B = self.basis_.transform(X)
@@ -68,7 +72,8 @@ class LinearUplift:
         num = [c for c in X.columns if pd.api.types.is_numeric_dtype(X[c]) and not pd.api.types.is_bool_dtype(X[c])
                and X[c].nunique() > 2]
         cat = [c for c in X.columns if c not in num]
-        spline = make_pipeline(SimpleImputer(strategy="median"), StandardScaler(), SplineTransformer(n_knots=self.n_knots, extrapolation="constant"))
+        spline = make_pipeline(SimpleImputer(strategy="median"), StandardScaler(),
+                               SplineTransformer(n_knots=self.n_knots, knots=self.knots, extrapolation="constant"))
         self.basis_ = ColumnTransformer([("num", spline, num),
                                          ("cat", OneHotEncoder(handle_unknown="ignore"), cat)]).fit(
             X.astype({c: str for c in cat}))
