@@ -25,8 +25,8 @@ from growthpilot.benchmark_output import run_main, strict_json  # noqa: E402
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", help="long-format CSV/Parquet (or wide, with --target-col '*' or a,b,c)")
-    p.add_argument("--id-col", default=None, help="series id column (omit for one series)")
-    p.add_argument("--time-col", default=None, help="date column (omit with --start for consecutive rows)")
+    p.add_argument("--id-col", default=None, help="series id column (default: unique_id if present, else one series)")
+    p.add_argument("--time-col", default=None, help="date column (default: ds if present; omit with --start for consecutive rows)")
     p.add_argument("--target-col", default="y")
     p.add_argument("--exog-cols", default="", help="comma-separated exogenous columns for LightGBM")
     p.add_argument("--freq", default="D", help="D, W, W-FRI, MS, QS, ...")

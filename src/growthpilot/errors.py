@@ -57,9 +57,8 @@ class ValidationError(GrowthPilotError, ValueError):
         )
         if where:
             parts.append(f"({where})")
-        if expected:
-            parts.append(f"expected {expected}")
-        super().__init__(" ".join(parts))
+        text = " ".join(parts)
+        super().__init__(f"{text}; expected {expected}" if expected else text)
 
 
 class MissingDependencyError(GrowthPilotError, ImportError):

@@ -102,3 +102,14 @@ def test_run_forward_ets_keeps_its_seasonal_phase_on_a_moving_input_window():
         mae = [(f["y"] - f["AutoETS"]).abs().groupby(f["cutoff"]).mean() for f in (forward, reference)]
         assert (mae[0] < 1.5 * mae[1]).all()  # every origin as good as the reference (before forecast-1.8: 9-22 against 0.5-0.9)
     assert seasonal_state("AutoETS", 7) and not seasonal_state("AutoETS", 52) and not seasonal_state("AutoTheta", 7)
+
+
+def test_intraday_validation_windows_cover_one_week():
+    from growthpilot.forecast.evaluate import auto_validation
+
+    df = pd.DataFrame({"unique_id": ["a"] * 3, "ds": pd.date_range("2024-01-01", periods=3, freq="h"), "y": 1.0})
+    assert auto_validation(df, h=24, season=24, cycle=168) == 7       # a day per window: a week of days
+    assert auto_validation(df, h=48, season=48, cycle=336) == 7       # half-hours, a day per window
+    assert auto_validation(df, h=1, season=24, cycle=168) == 8        # capped
+    assert auto_validation(df, h=168, season=24, cycle=168) == 2
+    assert auto_validation(df, h=24, season=24) == 6                  # without the cycle: as before

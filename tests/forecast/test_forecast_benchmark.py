@@ -37,6 +37,17 @@ def test_load_long_melts_wide_files_and_generates_dates(tmp_path):
     assert df["ds"].max() == pd.Timestamp("2020-07-01")
 
 
+def test_load_long_reads_the_canonical_long_format_without_flags(tmp_path):
+    p = tmp_path / "long.csv"
+    pd.DataFrame({"unique_id": ["a", "a", "b", "b"], "ds": ["2020-01-01", "2020-04-01"] * 2,
+                  "y": [1.0, 2.0, 3.0, 4.0]}).to_csv(p, index=False)
+    df = load_long(p, freq="QS", id_col=None, time_col=None, target_col="y")
+    assert df.groupby("unique_id")["y"].sum().to_dict() == {"a": 3.0, "b": 7.0}
+    assert df["ds"].max() == pd.Timestamp("2020-04-01")
+    with pytest.raises(ValidationError, match="no --time-col given; expected a date column"):
+        load_long(pd.DataFrame({"t": [1], "y": [1.0]}), freq="D", id_col=None, time_col=None, target_col="y")
+
+
 @pytest.mark.integration
 def test_air_passengers_choice_beats_seasonal_naive(data_dir):
     from growthpilot.forecast import evaluate

@@ -41,6 +41,22 @@ def test_frequency_helpers():
     assert infer_freq(pd.Series(pd.date_range("2020-01-03", periods=5, freq="W-FRI"))) == "W-FRI"
 
 
+def test_sub_hourly_frequencies_have_a_daily_season_and_a_weekly_calibration_cycle():
+    from growthpilot.forecast.frequency import align_to_freq, calibration_cycle, cycle_periods, is_intraday
+
+    assert normalize_freq("30min") == "30min" and normalize_freq("15T") == "15min" and normalize_freq("min") == "1min"
+    assert season_length("30min") == 48 and season_length("15min") == 96 and season_length("h") == 24
+    assert is_intraday("30min") and is_intraday("H") and not is_intraday("D")
+    assert calibration_cycle("30min") == pd.Timedelta(days=7) and calibration_cycle("D") is None
+    assert cycle_periods("h") == 168 and cycle_periods("30min") == 336 and cycle_periods("W") == 1
+    assert infer_freq(pd.Series(pd.date_range("2020-01-01", periods=9, freq="30min"))) == "30min"
+    assert infer_freq(pd.Series(pd.date_range("2020-01-01", periods=9, freq="h"))) == "h"
+    assert align_to_freq(pd.Series(pd.to_datetime(["2020-01-01 10:47"])), "30min").iloc[0] == pd.Timestamp(
+        "2020-01-01 10:30")
+    with pytest.raises(ValidationError, match="minutes that divide an hour"):
+        normalize_freq("7min")
+
+
 def _orders():
     return pd.DataFrame({
         "order_id": ["o1", "o2", "o3", "o4"], "line_no": [1, 1, 1, 1], "product_id": ["p1", "p2", "p1", "p3"],

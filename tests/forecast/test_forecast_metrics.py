@@ -80,6 +80,10 @@ def test_weighted_conformal_quantile_reduces_to_the_plain_one_with_equal_weights
         assert weighted_conformal_quantile(x, np.ones(n), 90) == conformal_quantile(x, 90)
     assert window_weights(np.array([3, 1, 2, 3]), 0.5).tolist() == [1.0, 0.25, 0.5, 1.0]
     assert window_weights(np.array([1, 2]), 1.0).tolist() == [1.0, 1.0]
+    # intraday data: the decay counts weeks back from the latest window, so a whole week weighs alike
+    days = pd.date_range("2024-01-01", periods=10, freq="D").to_numpy()
+    w = window_weights(days, 0.5, cycle=pd.Timedelta(days=7))
+    assert w.tolist() == [0.5, 0.5, 0.5, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]
 
 
 def test_conformal_follows_the_recent_windows_when_volatility_drifts():

@@ -23,7 +23,9 @@ def load_long(path: str | Path | pd.DataFrame, *, freq: str, id_col: str | None,
 
     ``target_col`` may name several columns separated by commas, or ``*`` for every numeric
     column: the file is then wide (one column per series) and is melted, the column name
-    becoming the series id. Without ``time_col``, dates are generated from ``start`` at ``freq``.
+    becoming the series id. Without ``time_col``, a ``ds`` column is the date (and without ``id_col``, a
+    ``unique_id`` column the series id: the canonical long format needs no flags); else dates are
+    generated from ``start`` at ``freq``.
     ``top`` keeps the ``top`` series with the largest total. ``path`` may also be a table already read
     (``source``: the file it came from, for error messages).
     Dates and numbers are read as :mod:`growthpilot.parsing` reads them; an unreadable cell is an error
@@ -33,6 +35,10 @@ def load_long(path: str | Path | pd.DataFrame, *, freq: str, id_col: str | None,
         raw, path = path.copy(), source or "the table"
     else:
         raw = read_table(path)
+    if time_col is None and start is None and "ds" in raw.columns:
+        time_col = "ds"  # the canonical long format (unique_id, ds, y) needs no flags
+    if id_col is None and "unique_id" in raw.columns and target_col != "*" and "," not in target_col:
+        id_col = "unique_id"
     if time_col is None:
         if start is None:
             raise ValidationError("no --time-col given", expected="a date column, or --start DATE for a "

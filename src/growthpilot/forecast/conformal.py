@@ -75,11 +75,17 @@ def before(frame: pd.DataFrame, cutoff) -> pd.DataFrame:
     return frame[frame["end"] <= cutoff] if "end" in frame else frame[frame["cutoff"] < cutoff]
 
 
-def window_weights(cutoff: np.ndarray, decay: float) -> np.ndarray:
-    """``decay ** age`` per row, ``age`` = backtest windows between the row's cutoff and the latest one."""
+def window_weights(cutoff: np.ndarray, decay: float, cycle: pd.Timedelta | None = None) -> np.ndarray:
+    """``decay ** age`` per row, ``age`` = backtest windows between the row's cutoff and the latest one;
+    with ``cycle`` (one week for intraday data), ``age`` counts whole cycles back from the latest cutoff, so
+    the windows of the latest week weigh alike (a day-long window after a weekend is no guide to a Monday)."""
     cutoff = np.asarray(cutoff)
     if len(cutoff) == 0 or decay >= 1.0:
         return np.ones(len(cutoff))
+    if cycle is not None:
+        c = pd.to_datetime(pd.Series(cutoff))
+        age = ((c.max() - c) // cycle).to_numpy()
+        return decay ** age.astype(float)
     uniq = np.unique(cutoff)
     age = len(uniq) - 1 - np.searchsorted(uniq, cutoff)
     return decay ** age.astype(float)
@@ -96,6 +102,8 @@ class ConformalIntervals:
         the default 0.6 weighs the latest window 1, the one before 0.6, then 0.36, ...).
     scale_col : the column that normalises errors (``scale``: per-series MASE scale; a ``__sigma``
         column: the model's own standard deviation per row).
+    cycle : with intraday data, one week: the decay counts weeks back instead of windows
+        (:func:`window_weights`).
 
     Examples
     --------
@@ -107,11 +115,12 @@ class ConformalIntervals:
     """
 
     def __init__(self, *, level: float = 90.0, min_per_step: int = 40, decay: float = 0.6,
-                 scale_col: str = "scale") -> None:
+                 scale_col: str = "scale", cycle: pd.Timedelta | None = None) -> None:
         self.level = level
         self.min_per_step = min_per_step
         self.decay = decay
         self.scale_col = scale_col
+        self.cycle = cycle
 
     def fit(self, frame: pd.DataFrame, pred_col: str) -> ConformalIntervals:
         """Learn ``q_`` (one quantile per horizon step) from ``frame`` with ``y``, ``scale_col`` and ``pred_col``."""
@@ -121,7 +130,7 @@ class ConformalIntervals:
         h = int(step.max()) if len(step) else 1
         # recent windows weigh more (weight decay ** age in windows): errors drift with the level and
         # volatility of the series, so the latest windows are the better guide to the next one
-        w = window_weights(frame[window_col(frame)].to_numpy(), self.decay)
+        w = window_weights(frame[window_col(frame)].to_numpy(), self.decay, self.cycle)
         pooled = weighted_conformal_quantile(score, w, self.level)
         q = np.full(h, pooled)
         for s in range(1, h + 1):
@@ -172,7 +181,7 @@ def normaliser_options(pred_col: str, frame: pd.DataFrame) -> dict[str, dict]:
 
 
 def fit_intervals(frame: pd.DataFrame, pred_col: str, *, level: float = 90.0, decay: float = 0.6,
-                  normaliser: str = "auto") -> ConformalIntervals:
+                  normaliser: str = "auto", cycle: pd.Timedelta | None = None) -> ConformalIntervals:
     """Calibrate conformal intervals for ``pred_col``, choosing the normaliser inside ``frame``.
 
     Each option of :func:`normaliser_options` is calibrated on the windows before each validation
@@ -180,6 +189,7 @@ def fit_intervals(frame: pd.DataFrame, pred_col: str, *, level: float = 90.0, de
     series' scale); the lower mean wins (the model's own sigma on a tie or with one window), and is
     then fitted on all of ``frame``. ``frame`` holds only data before the forecast origin.
     ``normaliser="scale"`` or ``"sigma"`` skips the choice (``"sigma"`` needs the ``__sigma`` column).
+    ``cycle``: see :class:`ConformalIntervals` (one week for intraday data).
     With several origins per backtest window (:func:`several_origins`: single and few short series),
     ``"auto"`` takes ``scale`` with per-step quantiles: it covered better on the single series, held-out
     ones included, than the choice by interval score on their few windows.
@@ -207,13 +217,13 @@ def fit_intervals(frame: pd.DataFrame, pred_col: str, *, level: float = 90.0, de
             parts = []
             for c in cuts[1:]:
                 cal, held = before(frame, c), frame[frame[window_col(frame)] == c]
-                ci = ConformalIntervals(level=level, decay=decay, **kw).fit(cal, pred_col)
+                ci = ConformalIntervals(level=level, decay=decay, cycle=cycle, **kw).fit(cal, pred_col)
                 lo, hi = ci.interval(held[pred_col].to_numpy(), held[ci.scale_col].to_numpy(),
                                      held["step"].to_numpy())
                 parts.append(interval_score(held["y"], lo, hi, level) / held["scale"].to_numpy(float))
             s = np.concatenate(parts)
             totals[name] = float(np.mean(s[np.isfinite(s)])) if np.isfinite(s).any() else np.inf
         best = min(totals, key=lambda n: (totals[n], n != "sigma"))
-    ci = ConformalIntervals(level=level, decay=decay, **opts[best]).fit(frame, pred_col)
+    ci = ConformalIntervals(level=level, decay=decay, cycle=cycle, **opts[best]).fit(frame, pred_col)
     ci.normaliser_ = best
     return ci

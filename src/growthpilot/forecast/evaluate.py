@@ -18,7 +18,7 @@ import pandas as pd
 from growthpilot.errors import DataError
 from growthpilot.forecast.backtest import cross_validate, eligible_series
 from growthpilot.forecast.conformal import before, fit_intervals, horizon_step, window_col
-from growthpilot.forecast.frequency import normalize_freq, season_length
+from growthpilot.forecast.frequency import calibration_cycle, cycle_periods, normalize_freq, season_length
 from growthpilot.forecast.intermittent import with_intermittent_models
 from growthpilot.forecast.metrics import mase_scales, score
 from growthpilot.forecast.models import BASE_MODELS, ArimaBudget, check_models
@@ -86,10 +86,14 @@ def scales_for(df: pd.DataFrame, frame: pd.DataFrame, season: int, h: int | None
     return sc.drop(columns=["level", "recent"])
 
 
-def auto_validation(df: pd.DataFrame, *, h: int, season: int = 1) -> int:
+def auto_validation(df: pd.DataFrame, *, h: int, season: int = 1, cycle: int = 1) -> int:
     """Validation windows wanted, between 2 and 6: enough for about 200 calibration errors and, for
     seasons up to a year of weeks, enough to cover one whole season (so that the choice and the
-    intervals see every part of the year, holidays included)."""
+    intervals see every part of the year, holidays included). ``cycle``: periods over which errors
+    repeat their pattern (a week of hours for intraday data, :func:`~growthpilot.forecast.frequency.cycle_periods`):
+    then as many windows as cover it (7 for daily windows), up to 8."""
+    if cycle > 1:  # intraday: windows covering one week of errors (each holds a day or more of errors)
+        return int(min(8, max(2, np.ceil(cycle / h))))
     n = df["unique_id"].nunique()
     want = max(np.ceil(200 / max(n * h, 1)), np.ceil(season / h) if season <= 52 else 0)
     return int(min(6, max(2, want)))
@@ -106,10 +110,11 @@ def auto_origins(n_series: int, h: int, n_windows: int, budget: int = ORIGIN_BUD
     return max((d for d in range(1, h + 1) if h % d == 0 and fits * d <= budget), default=1)
 
 
-def feasible_validation(df: pd.DataFrame, *, h: int, windows: int, n_val: int | None, season: int) -> int:
+def feasible_validation(df: pd.DataFrame, *, h: int, windows: int, n_val: int | None, season: int,
+                        cycle: int = 1) -> int:
     """Largest number of validation windows (<= n_val, or automatic) keeping at least half of the series."""
     n = df["unique_id"].nunique()
-    n_val = auto_validation(df, h=h, season=season) if n_val is None else n_val
+    n_val = auto_validation(df, h=h, season=season, cycle=cycle) if n_val is None else n_val
     for v in range(n_val, -1, -1):
         kept, _ = eligible_series(df, h=h, n_windows=windows + v, season=season)
         if kept["unique_id"].nunique() >= max(1, n // 2):
@@ -180,6 +185,7 @@ class Backtest:
     dropped: list[str]
     n_val: int
     nonnegative: pd.Series  # per series: never negative in the data (intervals clipped at zero)
+    cycle: pd.Timedelta | None = None  # interval calibration decays per week for intraday data
 
 
 def backtest_frame(df: pd.DataFrame, *, freq: str, h: int, windows: int = 3, n_val: int | None = None,
@@ -201,7 +207,7 @@ def backtest_frame(df: pd.DataFrame, *, freq: str, h: int, windows: int = 3, n_v
         models = with_log_variants(before, models, season)
     if intermittent_models:
         models = with_intermittent_models(before, models)
-    n_val = feasible_validation(df, h=h, windows=windows, n_val=n_val, season=season)
+    n_val = feasible_validation(df, h=h, windows=windows, n_val=n_val, season=season, cycle=cycle_periods(freq))
     if origins is None:
         origins = auto_origins(df["unique_id"].nunique(), h, windows + n_val)
     cv = cross_validate(df, freq=freq, h=h, n_windows=windows + n_val, season=season, models=models,
@@ -215,7 +221,7 @@ def backtest_frame(df: pd.DataFrame, *, freq: str, h: int, windows: int = 3, n_v
     frame["step"] = horizon_step(frame)
     frame = add_sigmas(frame, cands, level, fallback=frame["scale"].to_numpy(float))
     return Backtest(frame, sc, cands, list(cv.models), dict(cv.seconds), list(cv.dropped), n_val,
-                    df.groupby("unique_id")["y"].min() >= 0)
+                    df.groupby("unique_id")["y"].min() >= 0, calibration_cycle(freq))
 
 
 def score_windows(bt: Backtest, *, windows: int = 3, level: float = 90.0, selection: str = "anchored") -> Evaluation:
@@ -239,7 +245,7 @@ def score_windows(bt: Backtest, *, windows: int = 3, level: float = 90.0, select
         key = str(pd.Timestamp(c).date())
         for name in [*names, CHOSEN]:
             if len(val):
-                ci = fit_intervals(val, name, level=level)
+                ci = fit_intervals(val, name, level=level, cycle=bt.cycle)
                 lo, hi = ci.interval(test[name].to_numpy(), test[ci.scale_col].to_numpy(), test["step"].to_numpy(),
                                      nonnegative=test["unique_id"].map(nonneg).fillna(False).to_numpy(bool))
                 if name == CHOSEN:

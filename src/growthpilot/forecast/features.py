@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from growthpilot.forecast.frequency import normalize_freq
+from growthpilot.forecast.frequency import is_intraday, normalize_freq
 
 HOLIDAY_COL = "holiday"
 
@@ -47,7 +47,7 @@ def holiday_counts(ds: pd.Series, freq: str, country: str = "US") -> np.ndarray:
         eve = pd.Series(0.5, index=days.index - pd.Timedelta(days=1))
         daily = pd.concat([days, eve]).groupby(level=0).max()
         return daily.reindex(ds.dt.normalize()).fillna(0.0).to_numpy()
-    if f == "h":
+    if is_intraday(f):
         return days.reindex(ds.dt.normalize()).fillna(0.0).to_numpy()
     if f.startswith("W"):
         start = ds - pd.Timedelta(days=6)
@@ -69,6 +69,8 @@ def date_features(freq: str) -> list[str]:
         return ["dayofweek", "month", "dayofyear", "day"]
     if f == "h":
         return ["hour", "dayofweek"]
+    if is_intraday(f):
+        return ["hour", "minute", "dayofweek"]
     if f.startswith("W"):
         return ["week", "month"]
     if f == "MS":

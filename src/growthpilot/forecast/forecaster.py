@@ -13,7 +13,7 @@ from growthpilot.forecast.backtest import cross_validate, ml_frame, n_jobs_defau
 from growthpilot.forecast.conformal import fit_intervals
 from growthpilot.forecast.evaluate import auto_origins, calibration_window, feasible_validation, scales_for
 from growthpilot.forecast.features import add_holidays
-from growthpilot.forecast.frequency import normalize_freq, season_length
+from growthpilot.forecast.frequency import calibration_cycle, cycle_periods, normalize_freq, season_length
 from growthpilot.forecast.intermittent import with_intermittent_models
 from growthpilot.forecast.models import (
     BASE_MODELS,
@@ -29,7 +29,7 @@ from growthpilot.forecast.selection import add_candidates, candidates, choose, f
 from growthpilot.forecast.sigma import REFERENCE_ORDER, SIGMA_SUFFIX, add_sigmas
 from growthpilot.forecast.transform import base_of, from_log, is_log, to_log, with_log_variants
 
-MODEL_VERSION = "forecast-1.8"
+MODEL_VERSION = "forecast-1.9"
 
 
 class DemandForecaster:
@@ -99,7 +99,7 @@ class DemandForecaster:
         if self.intermittent_models:
             models = with_intermittent_models(df, models)
         h = int(self.horizon)
-        n_val = feasible_validation(df, h=h, windows=0, n_val=self.n_val, season=season)
+        n_val = feasible_validation(df, h=h, windows=0, n_val=self.n_val, season=season, cycle=cycle_periods(freq))
         self.cands_ = candidates(models)
         self.backtest_ = pd.DataFrame()
         self.ranking_ = pd.Series(dtype=float)
@@ -122,7 +122,8 @@ class DemandForecaster:
 
             self.ranking_ = rank_candidates(frame, sc, list(self.cands_))
             self.backtest_ = frame
-            self.conformal_ = fit_intervals(frame, "chosen", level=self.level, normaliser=self.intervals)
+            self.conformal_ = fit_intervals(frame, "chosen", level=self.level, normaliser=self.intervals,
+                                            cycle=calibration_cycle(freq))
         else:
             self.choice_ = pd.Series(dtype=object)
             self.conformal_ = None

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from growthpilot.errors import ValidationError
 from growthpilot.forecast.features import HOLIDAY_COL, date_features
-from growthpilot.forecast.frequency import normalize_freq
+from growthpilot.forecast.frequency import minutes, normalize_freq
 
 # intermittent-demand models (Croston family, temporal aggregation): statsforecast models without a
 # parametric interval of their own, added by growthpilot.forecast.intermittent where the data call for them
@@ -87,6 +87,8 @@ def lgbm_lags(freq: str, season: int, min_len: int) -> list[int]:
             "MS": [1, 2, 3, 6, 12, 24], "QS": [1, 2, 4, 8], "YS": [1, 2]}.get(f, [1, 2, 4, 52])
     if f.startswith("W"):
         base = [1, 2, 3, 4, 8, 13, 52]
+    if minutes(f) is not None:  # sub-hourly: recent periods, an hour, a day, two days, a week
+        base = [1, 2, 60 // minutes(f), season, 2 * season, 7 * season]
     lags = sorted({lag for lag in base if lag < max(2, min_len // 2)})
     if season < min_len // 2 and season not in lags:
         lags.append(season)

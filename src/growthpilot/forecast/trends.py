@@ -7,13 +7,15 @@ import pandas as pd
 from scipy import stats
 
 from growthpilot.errors import DataError
-from growthpilot.forecast.frequency import normalize_freq, season_length
+from growthpilot.forecast.frequency import minutes, normalize_freq, season_length
 
 _WINDOW = {"D": 91, "B": 65, "h": 24 * 28, "MS": 24, "QS": 12, "YS": 10}
 
 
 def default_window(freq: str) -> int:
     f = normalize_freq(freq)
+    if minutes(f) is not None:  # four weeks of periods, as for hourly data
+        return 28 * season_length(f)
     return 26 if f.startswith("W") else _WINDOW.get(f, 26)
 
 
