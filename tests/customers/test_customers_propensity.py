@@ -49,3 +49,16 @@ def test_response_model_needs_two_classes_for_the_horizon_label() -> None:
         RFMResponseModel().fit(df.assign(any=1))
     const = RFMResponseModel().fit(df.assign(any_30d=0)).predict(df)  # the 30-day label may be one class
     assert (const["p_purchase_30d"] == 0).all() and const["p_purchase"].nunique() > 1
+
+
+def test_match_level_takes_bgnbds_mean_and_keeps_the_ranking() -> None:
+    from growthpilot.customers.model import match_level
+
+    rng = np.random.default_rng(3)
+    proba = pd.DataFrame({"p_purchase": rng.uniform(0.2, 0.8, 500), "p_purchase_30d": rng.uniform(0.05, 0.4, 500)})
+    bg = pd.DataFrame({"bg_p_purchase": rng.uniform(0.0, 0.5, 500), "bg_p_30d": rng.uniform(0.0, 0.1, 500)})
+    out = match_level(proba, bg)
+    assert out["p_purchase"].mean() == pytest.approx(bg["bg_p_purchase"].mean(), abs=1e-6)
+    assert out["p_purchase_30d"].mean() == pytest.approx(bg["bg_p_30d"].mean(), abs=1e-6)
+    for col in proba.columns:
+        assert (np.argsort(out[col].to_numpy()) == np.argsort(proba[col].to_numpy())).all()

@@ -19,9 +19,10 @@ season, so it can learn a seasonal peak (Christmas) that a stationary model and 
 is chosen, like every candidate, only if it wins the inner backtest.
 
 For P(purchase) alone there is one more candidate, ``rfm_logit`` (:class:`RFMResponseModel`): a
-penalised logistic regression on recency, frequency, monetary value and tenure (percentile ranks and
-logs), trained on the stacked windows. Ranks transfer from short-history training windows to a later
-cutoff, where a tree model sees day counts beyond its training range (CDNOW's 39-week calibration).
+penalised logistic regression on the percentile ranks of recency, frequency, monetary value and tenure,
+trained on the stacked windows. Ranks transfer from short-history training windows to a later
+cutoff, where a tree model sees day counts beyond its training range (CDNOW's 39-week calibration);
+there its level is BG/NBD's mean at the horizon (:func:`match_level`).
 
 When the history before ``c`` is shorter than one horizon plus the minimum history (the usual
 calibration / holdout split, e.g. 39 weeks / 39 weeks), the models are trained on a shorter label
@@ -37,7 +38,7 @@ import time
 import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
-from scipy import special
+from scipy import optimize, special
 
 from growthpilot.customers.backtest import Baselines, evaluate, propensity_metrics
 from growthpilot.customers.bgnbd import BetaGeoModel, bgnbd_frame
@@ -105,6 +106,20 @@ def carry_to_horizon(pred: pd.DataFrame, bg_train: pd.DataFrame, bg_target: pd.D
             out[col] = special.expit(special.logit(np.clip(v, 1e-6, 1 - 1e-6))
                                      + special.logit(np.clip(b, 1e-4, 1 - 1e-4))
                                      - special.logit(np.clip(a, 1e-4, 1 - 1e-4)))
+    return out
+
+
+def match_level(proba: pd.DataFrame, bg_target: pd.DataFrame) -> pd.DataFrame:
+    """Shift each probability column on the log-odds scale (one constant per column, so the ranking is
+    kept) until its mean equals BG/NBD's mean at the target horizon. Used for the RFM response model
+    when it was trained on a shorter label window: its inputs are ranks, which carry no level."""
+    out = proba.copy()
+    for col in out.columns:
+        bg_col = TRANSFER[col][0]
+        target = float(np.clip(bg_target[bg_col].to_numpy(float), 1e-4, 1 - 1e-4).mean())
+        z = special.logit(np.clip(out[col].to_numpy(float), 1e-6, 1 - 1e-6))
+        shift = optimize.brentq(lambda c, z=z, t=target: special.expit(z + c).mean() - t, -30.0, 30.0)
+        out[col] = special.expit(z + shift)
     return out
 
 
@@ -352,8 +367,8 @@ class CustomerScorer:
             if name not in self.models_:
                 raise NotFittedError(f"model {name!r} was not fitted for this cutoff; fitted: {sorted(self.models_)}")
             proba = self.models_[name].predict(df if view is None else view[0])
-            if view is not None:
-                proba = carry_to_horizon(proba, view[1], df)
+            if view is not None:  # carried like the GBM; ranks carry no level: BG/NBD's mean at the horizon
+                proba = match_level(carry_to_horizon(proba, view[1], df), df)
             return bgnbd_predictions(df).assign(**{c: proba[c].to_numpy() for c in proba.columns})
         return self._gbm_predict(name, df, view)
 
