@@ -344,14 +344,18 @@ class CustomerScorer:
         at_train[bg_train.columns] = bg_train.to_numpy()
         return at_train, bg_train
 
-    def _gbm_predict(self, name: str, df: pd.DataFrame, view) -> pd.DataFrame:
-        """A fitted GBM's predictions for the horizon; from the training horizon through BG/NBD when shorter."""
+    def _fitted(self, name: str):
+        """The fitted model ``name``; a clear error when it was not fitted for this cutoff."""
         if name not in self.models_:
             raise NotFittedError(f"model {name!r} was not fitted for this cutoff; fitted: {sorted(self.models_)}")
+        return self.models_[name]
+
+    def _gbm_predict(self, name: str, df: pd.DataFrame, view) -> pd.DataFrame:
+        """A fitted GBM's predictions for the horizon; from the training horizon through BG/NBD when shorter."""
         if view is None:
-            return self.models_[name].predict(df)
+            return self._fitted(name).predict(df)
         at_train, bg_train = view
-        return carry_to_horizon(self.models_[name].predict(at_train), bg_train, df)
+        return carry_to_horizon(self._fitted(name).predict(at_train), bg_train, df)
 
     def _means(self, df: pd.DataFrame, name: str, view=None) -> pd.DataFrame:
         """One model's mean predictions; ``view`` is :meth:`_train_view` of ``df``."""
@@ -361,12 +365,10 @@ class CustomerScorer:
             return blend(self._gbm_predict("gbm", df, view), bgnbd_predictions(df))
         if name == "gbm_ensemble":
             return blend(self._gbm_predict("gbm", df, view), self._gbm_predict("gbm_stacked", df, view))
-        if name in ("past_average", "rfm_score"):
+        if name in BASELINES:
             return self.baselines_.predict(df)[name].assign(p_purchase_30d=np.nan)
         if name == "rfm_logit":  # probabilities only; counts and spend from BG/NBD
-            if name not in self.models_:
-                raise NotFittedError(f"model {name!r} was not fitted for this cutoff; fitted: {sorted(self.models_)}")
-            proba = self.models_[name].predict(df if view is None else view[0])
+            proba = self._fitted(name).predict(df if view is None else view[0])
             if view is not None:  # carried like the GBM; ranks carry no level: BG/NBD's mean at the horizon
                 proba = match_level(carry_to_horizon(proba, view[1], df), df)
             return bgnbd_predictions(df).assign(**{c: proba[c].to_numpy() for c in proba.columns})
@@ -385,7 +387,7 @@ class CustomerScorer:
         df = self.current() if examples is None else examples
         name = model or self.selected_
         used = {name} | ({self.proba_model_} if model is None else set())
-        view = self._train_view(df) if used - {"bgnbd", "past_average", "rfm_score"} else None
+        view = self._train_view(df) if used - {"bgnbd", *BASELINES} else None
         pred = self._means(df, name, view).copy()
         med = median_purchases(pred["expected_purchases"].to_numpy(), pred["p_purchase"].to_numpy())
         if model is None:
