@@ -103,6 +103,18 @@ def test_missing_table_names_the_fix(warehouse: Warehouse):
         warehouse.table("no_such_table")
 
 
+def test_missing_input_table_says_how_to_load_it():
+    from growthpilot.errors import UnknownTableError
+
+    wh = Warehouse.from_url("duckdb://")
+    with pytest.raises(UnknownTableError, match="ingest PATH --table orders") as err:
+        wh.table("orders")
+    assert "no tables" in str(err.value)
+    with pytest.raises(UnknownTableError) as err:
+        wh.table("customer_scores")  # an output table: no ingest hint
+    assert "ingest" not in str(err.value)
+
+
 def test_contract_conform_rejects_unknown_columns():
     from growthpilot.errors import SchemaError
 

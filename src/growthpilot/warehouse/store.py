@@ -69,6 +69,8 @@ class Warehouse:
             raise UnknownTableError(
                 f"table {name!r} is not in the warehouse {self.url or self.backend}; "
                 f"it has: {', '.join(self.tables()) or 'no tables'}"
+                + (f"; load it first: growthpilot ingest PATH --table {name} (or --adapter / --mapping), "
+                   "or growthpilot simulate for a demo shop" if name in contracts.INPUT_TABLES else "")
             )
         return self.con.table(name)
 
