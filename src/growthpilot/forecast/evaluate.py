@@ -19,6 +19,7 @@ from growthpilot.errors import DataError
 from growthpilot.forecast.backtest import cross_validate, eligible_series
 from growthpilot.forecast.conformal import before, fit_intervals, horizon_step, window_col
 from growthpilot.forecast.frequency import calibration_cycle, cycle_periods, normalize_freq, season_length
+from growthpilot.forecast.hours import CLOSED, mask_closed, open_rows
 from growthpilot.forecast.intermittent import with_intermittent_models
 from growthpilot.forecast.metrics import mase_scales, score
 from growthpilot.forecast.models import BASE_MODELS, ArimaBudget, check_models
@@ -214,7 +215,8 @@ def backtest_frame(df: pd.DataFrame, *, freq: str, h: int, windows: int = 3, n_v
                         exog_cols=exog_cols, country=country, n_jobs=n_jobs, refit=refit,
                         arima_budget=arima_budget, seed=seed, level=level, origins=origins)
     cands = candidates(cv.models)
-    frame = add_candidates(cv.frame, cands)
+    # intraday data: every model forecasts 0 in the periods of the week closed in recent weeks (forecast-1.10)
+    frame = add_candidates(mask_closed(cv.frame, df, cv.models, freq), cands)
     sc = scales_for(df, frame, season, h)
     frame = frame.merge(sc[["unique_id", "cutoff", "calib_scale"]], on=["unique_id", "cutoff"], how="left")
     frame = frame.rename(columns={"calib_scale": "scale"})
@@ -243,11 +245,14 @@ def score_windows(bt: Backtest, *, windows: int = 3, level: float = 90.0, select
             vpick = val["unique_id"].map(chosen).fillna(pick.iloc[0])
             val[CHOSEN], val[CHOSEN + SIGMA_SUFFIX] = _pick(val, vpick), _pick(val, vpick + SIGMA_SUFFIX)
         key = str(pd.Timestamp(c).date())
+        closed = test[CLOSED].to_numpy(bool) if CLOSED in test else np.zeros(len(test), bool)
         for name in [*names, CHOSEN]:
             if len(val):
-                ci = fit_intervals(val, name, level=level, cycle=bt.cycle)
+                # calibrated on the open periods' errors; a closed period's interval is [0, 0]
+                ci = fit_intervals(open_rows(val), name, level=level, cycle=bt.cycle)
                 lo, hi = ci.interval(test[name].to_numpy(), test[ci.scale_col].to_numpy(), test["step"].to_numpy(),
                                      nonnegative=test["unique_id"].map(nonneg).fillna(False).to_numpy(bool))
+                lo, hi = np.where(closed, 0.0, lo), np.where(closed, 0.0, hi)
                 if name == CHOSEN:
                     normalisers[key] = ci.normaliser_
             else:

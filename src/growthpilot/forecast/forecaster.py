@@ -14,6 +14,7 @@ from growthpilot.forecast.conformal import fit_intervals
 from growthpilot.forecast.evaluate import auto_origins, calibration_window, feasible_validation, scales_for
 from growthpilot.forecast.features import add_holidays
 from growthpilot.forecast.frequency import calibration_cycle, cycle_periods, normalize_freq, season_length
+from growthpilot.forecast.hours import CLOSED, closed_periods, mask_closed, open_rows
 from growthpilot.forecast.intermittent import with_intermittent_models
 from growthpilot.forecast.models import (
     BASE_MODELS,
@@ -29,7 +30,7 @@ from growthpilot.forecast.selection import add_candidates, candidates, choose, f
 from growthpilot.forecast.sigma import REFERENCE_ORDER, SIGMA_SUFFIX, add_sigmas
 from growthpilot.forecast.transform import base_of, from_log, is_log, to_log, with_log_variants
 
-MODEL_VERSION = "forecast-1.9"
+MODEL_VERSION = "forecast-1.10"
 
 
 class DemandForecaster:
@@ -109,7 +110,8 @@ class DemandForecaster:
                                 refit=self.refit, arima_budget=self.arima_budget, seed=self.seed, level=self.level,
                                 origins=self.origins or auto_origins(df["unique_id"].nunique(), h, n_val))
             self.cands_ = candidates(cv.models)
-            frame = add_candidates(cv.frame, self.cands_)
+            # intraday data: 0 in the periods of the week closed in recent weeks (see growthpilot.forecast.hours)
+            frame = add_candidates(mask_closed(cv.frame, df, cv.models, freq), self.cands_)
             sc = scales_for(df, frame, season, h)
             frame = frame.merge(sc[["unique_id", "cutoff", "calib_scale"]], on=["unique_id", "cutoff"])
             frame = frame.rename(columns={"calib_scale": "scale"})
@@ -122,7 +124,7 @@ class DemandForecaster:
 
             self.ranking_ = rank_candidates(frame, sc, list(self.cands_))
             self.backtest_ = frame
-            self.conformal_ = fit_intervals(frame, "chosen", level=self.level, normaliser=self.intervals,
+            self.conformal_ = fit_intervals(open_rows(frame), "chosen", level=self.level, normaliser=self.intervals,
                                             cycle=calibration_cycle(freq))
         else:
             self.choice_ = pd.Series(dtype=object)
@@ -137,6 +139,9 @@ class DemandForecaster:
             needed |= {m for m in REFERENCE_ORDER if m in models}
         self.base_forecasts_ = self._fit_predict(df, sorted(needed), freq, season, h)
         last = df.groupby("unique_id")["ds"].max()
+        if calibration_cycle(freq) is not None:  # intraday: forecast 0 and interval [0, 0] in closed periods
+            origin = self.base_forecasts_.assign(cutoff=self.base_forecasts_["unique_id"].map(last))
+            self.base_forecasts_[CLOSED] = closed_periods(df, origin, freq)
         pairs = pd.DataFrame({"unique_id": last.index, "cutoff": last.to_numpy()})
         from growthpilot.forecast.metrics import mase_scales
 
@@ -236,6 +241,9 @@ class DemandForecaster:
         else:
             lo = hi = np.full(len(out), np.nan)
         out["y_hat"] = np.where(nonneg, np.maximum(out["y_hat"], 0.0), out["y_hat"])
+        closed = fc[CLOSED].to_numpy(bool) if CLOSED in fc else np.zeros(len(out), bool)
+        out["y_hat"] = np.where(closed, 0.0, out["y_hat"])
+        lo, hi = np.where(closed, 0.0, lo), np.where(closed, 0.0, hi)
         out[f"lo_{lv}"], out[f"hi_{lv}"] = lo, hi
         out["model"] = names.to_numpy()
         return out.reset_index(drop=True)
