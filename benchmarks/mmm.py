@@ -24,6 +24,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import pandas as pd  # noqa: E402
 from rich.console import Console  # noqa: E402
+from rich.markup import escape  # noqa: E402
 from rich.table import Table  # noqa: E402
 
 from growthpilot.benchmark_output import run_main, strict_json  # noqa: E402
@@ -62,7 +63,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--holdout-weeks", type=int, default=8, help="last weeks kept out for the out-of-time MAPE")
     p.add_argument("--no-uncalibrated", action="store_true", help="with lift tests, skip the uncalibrated fit")
     p.add_argument("--adstock", default="geometric", choices=["geometric", "delayed"])
-    p.add_argument("--saturation", default="hill", choices=["hill", "logistic"])
+    p.add_argument("--saturation", default="hill", choices=["hill", "logistic", "hill+logistic"],
+                   help="saturation family; hill+logistic fits both and pools their draws (the JSON and tables "
+                        "then also show each family and the other weightings)")
+    p.add_argument("--mixture-weights", default="equal", choices=["equal", "stacking", "pseudo-bma"],
+                   help="hill+logistic: family weights (equal, or from PSIS-LOO of the weekly outcome)")
     p.add_argument("--l-max", type=int, default=8)
     p.add_argument("--yearly-seasonality", type=int, default=3)
     p.add_argument("--draws", type=int, default=500)
@@ -118,7 +123,8 @@ def main(argv: list[str] | None = None) -> int:
         model_params=dict(adstock=a.adstock, saturation=a.saturation, l_max=a.l_max,
                           yearly_seasonality=a.yearly_seasonality, draws=a.draws, tune=a.tune, chains=a.chains,
                           random_seed=a.random_seed, lift_likelihood=a.lift_likelihood,
-                          model_config=model_config, beta_prior=a.beta_prior),
+                          model_config=model_config, beta_prior=a.beta_prior,
+                          mixture_weights=a.mixture_weights),
         log=lambda m: console.print(m),
     )
     out = Console(width=170)
@@ -129,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         for r in t.to_dict("records"):
             true = r.get("true_roi")
             has = true is not None and pd.notna(true)
-            table.add_row(name, r["channel"], f"{r['spend']:,.0f}", f"{r['roi']:.4g}", f"{r['roi_low']:.4g}",
+            table.add_row(escape(name), r["channel"], f"{r['spend']:,.0f}", f"{r['roi']:.4g}", f"{r['roi_low']:.4g}",
                           f"{r['roi_high']:.4g}", f"{r['mroi']:.4g}", f"{true:.4g}" if has else "",
                           f"{(r['roi'] / true - 1) * 100:+.1f}" if has else "",
                           str(r["roi_low"] <= true <= r["roi_high"]) if has else "")
@@ -140,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
             "lift_share_abs_z_over_2"]
     summary.add_column("metric")
     for name in res.metrics:
-        summary.add_column(name)
+        summary.add_column(escape(name))
     for k in keys:
         if any(k in m for m in res.metrics.values()):
             summary.add_row(k, *[f"{m[k]:.3f}" if isinstance(m.get(k), float) else str(m.get(k, ""))

@@ -35,7 +35,7 @@ def register(app: typer.Typer) -> None:
             "--budget", help="Weekly budget to split (default: current weekly total).")] = None,
         bounds: Annotated[Optional[str], typer.Option(  # noqa: UP045
             "--bounds", help="Per-channel bounds as multiples of current spend: tv=0.5:1.5,search=0.8:2")] = None,
-        saturation: Annotated[str, typer.Option(help="hill or logistic")] = "hill",
+        saturation: Annotated[str, typer.Option(help="hill, logistic, or hill+logistic (both fitted, draws pooled; docs/mmm.md)")] = "hill",
         adstock: Annotated[str, typer.Option(help="geometric or delayed")] = "geometric",
         draws: Annotated[int, typer.Option(help="NUTS draws per chain")] = 500,
         tune: Annotated[int, typer.Option(help="NUTS tuning steps per chain")] = 500,

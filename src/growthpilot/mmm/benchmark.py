@@ -92,30 +92,62 @@ def run_benchmark(
                   control_cols=control_cols, lift_tests=lifts,
                   spend_after=df.iloc[len(train):] if lifts is not None and holdout_weeks else None)
         pred = model.predict(df)
-        hold = slice(len(train), len(df))
-        oot = mape(df[target_col].to_numpy()[hold], pred["y_hat"].to_numpy()[hold]) if holdout_weeks else float("nan")
-        in_fit = mape(df[target_col].to_numpy()[: len(train)], pred["y_hat"].to_numpy()[: len(train)])
-        table = roi_table(model.posterior_, df[spend_cols].to_numpy(float))
-        metrics: dict[str, Any] = {
-            "variant": name, "calibrated": lifts is not None, "mape_oot": oot, "mape_in_sample": in_fit,
-            "holdout_weeks": holdout_weeks, "fit_seconds": model.fit_seconds_, **model.diagnostics_,
-        }
+        if hasattr(model, "components_"):  # a mixture: score each family and the other weightings too
+            for label, (post, info) in _mixture_variants(model).items():
+                extra = f"{name}[{label}]"
+                out.tables[extra], out.metrics[extra] = _score(
+                    model, post, pred_mean(model, post, df), df, train, target_col, spend_cols, holdout_weeks,
+                    truth, {"variant": extra, "calibrated": lifts is not None, **info})
+        table, metrics = _score(model, model.posterior_, pred["y_hat"].to_numpy(), df, train, target_col, spend_cols,
+                                holdout_weeks, truth, {"variant": name, "calibrated": lifts is not None,
+                                                       "fit_seconds": model.fit_seconds_, **model.diagnostics_})
         if lifts is not None:
             out.lift_check = model.lift_check()
             if len(out.lift_check):
                 z = out.lift_check["z"].to_numpy(float)
                 metrics.update({"lift_mean_z": float(z.mean()), "lift_share_abs_z_over_2": float((abs(z) > 2).mean())})
-        if truth is not None:
-            metrics.update(score_against_truth(table, truth))
-            table = table.merge(truth[["channel", "true_roi"]], on="channel", how="left")
         out.tables[name] = table
         out.metrics[name] = metrics
         out.predictions = pred.assign(actual=df[target_col].to_numpy(),
                                       split=np.where(np.arange(len(df)) < len(train), "train", "holdout"),
                                       variant=name)
-        log(f"  {name}: fit {model.fit_seconds_:.0f}s, out-of-time MAPE {oot:.2f}%, "
+        log(f"  {name}: fit {model.fit_seconds_:.0f}s, out-of-time MAPE {metrics['mape_oot']:.2f}%, "
             f"divergences {model.diagnostics_['divergences']}, max r-hat {model.diagnostics_['max_rhat']:.3f}")
     return out
+
+
+def pred_mean(model: MarketingMixModel, posterior, df: pd.DataFrame) -> np.ndarray:
+    """Posterior-mean outcome per week of ``df`` under ``posterior`` (the model's design for ``df``)."""
+    dates, spend, controls = model.design(df)
+    return posterior.mean_outcome(dates, spend, controls).mean(0)
+
+
+def _mixture_variants(model: MarketingMixModel) -> dict[str, tuple[Any, dict[str, Any]]]:
+    """Each fitted family alone, and the mixture under the weightings it was not fitted with (with their weights)."""
+    variants: dict[str, tuple[Any, dict[str, Any]]] = {
+        fam: (m.posterior_, {"fit_seconds": m.fit_seconds_, "divergences": m.diagnostics_["divergences"]})
+        for fam, m in model.components_.items()}
+    for method in ("equal", "stacking", "pseudo-bma"):
+        if method != model.mixture_weights:
+            w = None if method == "equal" else model.family_weights(method)
+            info = {f"weight_{f}": v for f, v in (w or {}).items()}
+            variants[method] = (model.mixture_posterior(w), info)
+    return variants
+
+
+def _score(model, posterior, y_hat: np.ndarray, df: pd.DataFrame, train: pd.DataFrame, target_col: str,
+           spend_cols: list[str], holdout_weeks: int, truth: pd.DataFrame | None,
+           metrics: dict[str, Any]) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """ROI table (with truth) and metrics (out-of-time and in-sample MAPE, truth scores) of one posterior."""
+    hold = slice(len(train), len(df))
+    actual = df[target_col].to_numpy()
+    metrics = {**metrics, "mape_oot": mape(actual[hold], y_hat[hold]) if holdout_weeks else float("nan"),
+               "mape_in_sample": mape(actual[: len(train)], y_hat[: len(train)]), "holdout_weeks": holdout_weeks}
+    table = roi_table(posterior, df[spend_cols].to_numpy(float))
+    if truth is not None:
+        metrics.update(score_against_truth(table, truth))
+        table = table.merge(truth[["channel", "true_roi"]], on="channel", how="left")
+    return table, metrics
 
 
 def _sig(v: float, digits: int = 6) -> float:
@@ -144,6 +176,6 @@ def final_metrics(result: BenchmarkResult) -> dict[str, Any]:
     for other, om in result.metrics.items():
         if other != name:
             js[other] = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in om.items()
-                         if k.startswith(("roi_", "mape_oot", "fit_seconds", "divergences"))}
+                         if k.startswith(("roi_", "mape_oot", "fit_seconds", "divergences", "weight_"))}
             js[other]["roi"] = {r.channel: _sig(r.roi) for r in result.tables[other].itertuples()}
     return js

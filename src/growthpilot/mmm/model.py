@@ -14,6 +14,7 @@ budget optimiser, forecasts) reads the flattened draws in :class:`~growthpilot.m
 
 from __future__ import annotations
 
+import inspect
 import os
 import time
 import warnings
@@ -26,6 +27,7 @@ from growthpilot.errors import ConfigError, NotFittedError, require
 from growthpilot.mmm.calibration import add_path_lift_likelihood, build_lift_paths
 from growthpilot.mmm.data import prepare_spend, prepare_weekly
 from growthpilot.mmm.lift import WINDOW, LiftTests, normalize_lift_tests
+from growthpilot.mmm.mixture import FAMILIES, MIXTURE, WEIGHTINGS, MixturePosterior, loo_family_weights
 from growthpilot.mmm.posterior import MMMPosterior
 from growthpilot.mmm.transforms import ADSTOCKS, SATURATIONS
 
@@ -55,7 +57,11 @@ class MarketingMixModel:
     ----------
     adstock : ``"geometric"`` or ``"delayed"`` carry-over (weights normalised to sum to 1).
     saturation : ``"hill"`` (:class:`~growthpilot.mmm.saturation.ReferenceHillSaturation`: concave or
-        S-shaped, parametrised by the contribution at typical spend) or ``"logistic"`` (concave).
+        S-shaped, parametrised by the contribution at typical spend), ``"logistic"`` (concave), or
+        ``"hill+logistic"``: both fitted (one after the other) and their draws pooled
+        (:mod:`growthpilot.mmm.mixture`), so ROI and its interval carry both curve shapes.
+    mixture_weights : with ``"hill+logistic"``: ``"equal"`` (default), or ``"stacking"`` /
+        ``"pseudo-bma"`` weights from PSIS-LOO of the weekly outcome.
     l_max : weeks an effect lasts.
     yearly_seasonality : Fourier order of yearly seasonality (0 = none).
     trend : add a linear trend control.
@@ -74,8 +80,9 @@ class MarketingMixModel:
 
     Attributes
     ----------
-    posterior_ : :class:`MMMPosterior` draws.
-    mmm_ : the fitted PyMC-Marketing model; idata_: its InferenceData.
+    posterior_ : :class:`MMMPosterior` draws (a :class:`~growthpilot.mmm.mixture.MixturePosterior` for a mixture).
+    mmm_ : the fitted PyMC-Marketing model; idata_: its InferenceData (single family only).
+    components_ : mixture only: family -> its fitted single-family model; mixture_weights_: family -> weight.
     lift_tests_ : the lift tests used (per-week form) and the dropped ones.
     diagnostics_ : divergences, max r-hat, min effective sample size.
     fit_seconds_ : wall time of build + sampling.
@@ -101,6 +108,7 @@ class MarketingMixModel:
         model_config: dict | None = None,
         lift_likelihood: str = "path",
         beta_prior: str = "flat",
+        mixture_weights: str = "equal",
     ) -> None:
         self.adstock = adstock
         self.saturation = saturation
@@ -116,6 +124,7 @@ class MarketingMixModel:
         self.model_config = model_config
         self.lift_likelihood = lift_likelihood
         self.beta_prior = beta_prior
+        self.mixture_weights = mixture_weights
 
     # ------------------------------------------------------------------ fit
     def fit(
@@ -136,6 +145,10 @@ class MarketingMixModel:
         ignored) whose spend is known but whose outcome is not fitted, e.g. a hold-out period. Lift
         tests whose window reaches into them are replayed on that spend instead of being dropped.
         """
+        if self.saturation == MIXTURE:
+            return self._fit_mixture(data, date_col=date_col, target_col=target_col, spend_cols=spend_cols,
+                                     control_cols=control_cols, geo_col=geo_col, lift_tests=lift_tests,
+                                     spend_after=spend_after)
         t0 = time.perf_counter()
         mmm, X, y = self.build(data, date_col=date_col, target_col=target_col, spend_cols=spend_cols,
                                control_cols=control_cols, geo_col=geo_col, lift_tests=lift_tests,
@@ -153,6 +166,62 @@ class MarketingMixModel:
         self.diagnostics_ = self._diagnostics()
         return self
 
+    _FAMILY_ONLY = {"hill": ("saturation_lam",), "logistic": ("saturation_slope", "saturation_kappa")}
+
+    def _fit_mixture(self, data: pd.DataFrame, **kw: Any) -> MarketingMixModel:
+        """Fit each family with these settings and pool the draws (see :mod:`growthpilot.mmm.mixture`)."""
+        if self.mixture_weights not in WEIGHTINGS:
+            raise ConfigError(f"mixture_weights must be one of {WEIGHTINGS}, got {self.mixture_weights!r}")
+        if self.beta_prior != "flat":
+            raise ConfigError("beta_prior='spend_share' needs saturation='hill'")
+        params = {k: getattr(self, k) for k in inspect.signature(MarketingMixModel).parameters}
+        self.components_ = {}
+        for fam in FAMILIES:  # a prior for one family's parameter (e.g. the Hill slope) is not passed to the other
+            cfg = {k: v for k, v in (self.model_config or {}).items() if k not in self._FAMILY_ONLY[fam]}
+            self.components_[fam] = MarketingMixModel(**{**params, "saturation": fam, "model_config": cfg}).fit(
+                data, **kw)
+        first = self.components_[FAMILIES[0]]
+        for k in ("date_col_", "target_col_", "spend_cols_", "control_cols_", "dates_", "spend_", "y_",
+                  "controls_raw_", "control_mean_", "control_std_", "lift_paths_", "lift_dates_", "lift_spend_",
+                  "lift_tests_"):
+            setattr(self, k, getattr(first, k))
+        t0 = time.perf_counter()
+        self.mixture_weights_ = (self.family_weights(self.mixture_weights) if self.mixture_weights != "equal"
+                                 else dict.fromkeys(FAMILIES, 1.0 / len(FAMILIES)))
+        self.posterior_ = self.mixture_posterior(self.mixture_weights_)
+        self.fit_seconds_ = sum(m.fit_seconds_ for m in self.components_.values()) + time.perf_counter() - t0
+        diags = [m.diagnostics_ for m in self.components_.values()]
+        self.diagnostics_ = {**diags[0], "divergences": sum(d["divergences"] for d in diags),
+                             "max_rhat": max(d["max_rhat"] for d in diags),
+                             "min_ess_bulk": min(d["min_ess_bulk"] for d in diags),
+                             "draws": int(self.posterior_.n_draws)}
+        return self
+
+    def mixture_posterior(self, weights: dict[str, float] | None = None) -> MixturePosterior:
+        """The fitted families' draws pooled with ``weights`` (family -> weight; default equal)."""
+        self._check_mixture()
+        fams = list(self.components_)
+        return MixturePosterior([self.components_[f].posterior_ for f in fams],
+                                None if weights is None else [weights[f] for f in fams])
+
+    def family_weights(self, method: str = "stacking") -> dict[str, float]:
+        """LOO ``"stacking"`` or ``"pseudo-bma"`` weights of the fitted families (log-likelihood computed once)."""
+        self._check_mixture()
+        import pymc as pm
+
+        idatas = {}
+        for fam, m in self.components_.items():
+            if "log_likelihood" not in m.idata_.groups():
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    pm.compute_log_likelihood(m.idata_, var_names=["y"], model=m.mmm_.model, progressbar=False)
+            idatas[fam] = m.idata_
+        return loo_family_weights(idatas, method)
+
+    def _check_mixture(self) -> None:
+        if not hasattr(self, "components_"):
+            raise NotFittedError("no fitted mixture: fit with saturation='hill+logistic' first")
+
     def build(
         self,
         data: pd.DataFrame,
@@ -169,7 +238,8 @@ class MarketingMixModel:
         if self.adstock not in ADSTOCKS:
             raise ConfigError(f"adstock must be one of {ADSTOCKS}, got {self.adstock!r}")
         if self.saturation not in SATURATIONS:
-            raise ConfigError(f"saturation must be one of {SATURATIONS}, got {self.saturation!r}")
+            hint = " (build() takes one family; fit() also takes 'hill+logistic')" if self.saturation == MIXTURE else ""
+            raise ConfigError(f"saturation must be one of {(*SATURATIONS, MIXTURE)}, got {self.saturation!r}{hint}")
         if self.lift_likelihood not in ("path", "steady"):
             raise ConfigError(f"lift_likelihood must be 'path' or 'steady', got {self.lift_likelihood!r}")
         if self.beta_prior not in BETA_PRIORS:
@@ -269,7 +339,7 @@ class MarketingMixModel:
         from growthpilot.mmm.calibration import replay_lifts
 
         tests, paths = self.lift_paths_
-        draws = replay_lifts(paths, self.posterior_)  # (S, N)
+        draws = self.posterior_.map_draws(lambda p: replay_lifts(paths, p))  # (S, N)
         q = (1 - interval) / 2
         out = pd.DataFrame({
             "channel": tests["channel"].to_numpy(),

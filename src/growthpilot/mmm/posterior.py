@@ -52,7 +52,11 @@ class MMMPosterior:
         """A copy keeping at most ``max_draws`` draws (evenly spaced) to bound memory and time."""
         if self.n_draws <= max_draws:
             return self
-        idx = np.linspace(0, self.n_draws - 1, max_draws).round().astype(int)
+        return self.take(np.linspace(0, self.n_draws - 1, max_draws).round().astype(int))
+
+    def take(self, idx: np.ndarray) -> MMMPosterior:
+        """A copy with the draws at positions ``idx`` (repeats allowed: resampling)."""
+        idx = np.asarray(idx, dtype=int)
 
         def take(a):
             return None if a is None else a[idx]
@@ -64,6 +68,10 @@ class MMMPosterior:
             self.channel_scale, self.target_scale, self.intercept[idx], self.sigma[idx],
             take(self.gamma_control), take(self.gamma_fourier), self.n_fourier, list(self.controls),
         )
+
+    def map_draws(self, fn) -> np.ndarray:
+        """``fn(posterior)`` (an array with draws on axis 0); a mixture concatenates it over its families."""
+        return fn(self)
 
     def contributions(self, spend: np.ndarray, *, carry_in: np.ndarray | None = None) -> np.ndarray:
         """Weekly revenue contribution ``(S, T, C)`` of a spend path ``(T, C)`` (original units).
