@@ -12,6 +12,7 @@ import sys
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from growthpilot.commands._common import console
 from growthpilot.errors import GrowthPilotError
@@ -31,9 +32,19 @@ COMMAND_MODULES = (
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from growthpilot import __version__
+
+        print(f"growthpilot {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _root(
     debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks.")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
 ) -> None:
     _state["debug"] = debug
 
@@ -49,6 +60,20 @@ def _register_commands() -> None:
 _register_commands()
 
 
+def _click_exceptions() -> tuple[type[Exception], ...]:
+    """Click's usage-error classes: newer Typer versions raise those of their own vendored copy of click."""
+    import click
+
+    found: list[type[Exception]] = [click.ClickException]
+    try:
+        from typer._click.exceptions import ClickException as VendoredClickException
+    except ImportError:
+        pass
+    else:
+        found.append(VendoredClickException)
+    return tuple(found)
+
+
 def main() -> None:
     """Entry point: errors become one clear line (exit 1) unless ``--debug``."""
     try:
@@ -61,17 +86,15 @@ def main() -> None:
     except GrowthPilotError as exc:
         if _state["debug"] or "--debug" in sys.argv:
             raise
-        console.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        console.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
         raise SystemExit(1) from None
     except Exception as exc:  # click usage errors and the unexpected
-        import click
-
-        if isinstance(exc, click.ClickException):
+        if isinstance(exc, _click_exceptions()):
             exc.show()
             raise SystemExit(exc.exit_code) from None
         if _state["debug"] or "--debug" in sys.argv:
             raise
-        console.print(f"[red]error:[/red] {type(exc).__name__}: {exc} (run with --debug for the traceback)",
+        console.print(f"[red]error:[/red] {type(exc).__name__}: {escape(str(exc))} (run with --debug for the traceback)",
                       highlight=False, soft_wrap=True)
         raise SystemExit(1) from None
 

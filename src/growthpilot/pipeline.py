@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from growthpilot.errors import MissingDependencyError
+from growthpilot.errors import MissingDependencyError, ValidationError
 from growthpilot.workspace import Workspace
 
 
@@ -43,7 +43,8 @@ def run_loop(ws: Workspace, only: list[str] | None = None,
 
     unknown = set(only or ()) - {s.name for s in STAGES}
     if unknown:
-        raise ValueError(f"unknown stage(s) {sorted(unknown)}; stages: {[s.name for s in STAGES]}")
+        raise ValidationError(f"unknown stage(s) {sorted(unknown)}",
+                              expected=f"one of {', '.join(s.name for s in STAGES)} (--stage repeats)")
     results = []
     for stage in STAGES:
         if only and stage.name not in only:

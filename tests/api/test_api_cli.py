@@ -29,3 +29,21 @@ def test_keys_cli_round_trip(tmp_path):
     bad = runner.invoke(app, ["keys", "create", "--role", "root", "-w", str(ws.root)])
     assert bad.exit_code != 0
     assert "serve" in runner.invoke(app, ["--help"]).stdout
+
+
+def test_serve_points_to_a_key_when_there_is_none(tmp_path, monkeypatch):
+    import uvicorn
+
+    started = []
+    monkeypatch.setattr(uvicorn, "run", lambda app_, **kw: started.append(kw))
+    ws = Workspace.init(tmp_path / "ws")
+    ws.close()
+    runner = CliRunner()
+    res = runner.invoke(app, ["serve", "-w", str(ws.root), "--port", "8123"])
+    assert res.exit_code == 0, res.output
+    assert started and started[0]["port"] == 8123
+    assert "no API key yet" in res.output and "growthpilot keys create --role admin" in res.output
+    assert runner.invoke(app, ["keys", "create", "--role", "viewer", "-w", str(ws.root)]).exit_code == 0
+    res = runner.invoke(app, ["serve", "-w", str(ws.root)])
+    assert res.exit_code == 0 and "no API key yet" not in res.output
+    assert "/api/v1/openapi.json" in runner.invoke(app, ["serve", "--help"]).output.replace("\n", "")

@@ -124,3 +124,17 @@ def test_dp_report_spends_budget_until_exhausted(client, keys):
     bad = client.post("/api/v1/privacy/dp-reports", json={"table": "orders", "by": "customer_id", "epsilon": 1.0},
                       headers=h)
     assert bad.status_code == 422
+
+
+def test_campaign_copy_must_be_existing_accepted_variants(client, keys, api_ws):
+    h = _h(keys, "marketer")
+    for ids, detail in ((["V1", "NOPE"], "unknown copy variant"), (["V1", "V3"], "not accepted by the fact check")):
+        r = client.post("/api/v1/campaigns", json={"name": "picked", "variant_ids": ids}, headers=h)
+        assert r.status_code == 422 and r.headers["content-type"].startswith("application/problem+json")
+        assert detail in r.json()["detail"] and ids[1] in r.json()["detail"]
+    r = client.post("/api/v1/campaigns", json={"name": "picked", "variant_ids": ["V1", "V2"]}, headers=h)
+    assert r.status_code == 201, r.text
+    from growthpilot.campaigns import Campaign
+
+    camp = Campaign.load(api_ws.warehouse, r.json()["campaign_id"])
+    assert camp.variants == {"V1": "Spring is here: 10% off", "V2": "Your favourites, 10% off"}

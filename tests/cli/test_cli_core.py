@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -42,3 +43,40 @@ def test_errors_are_one_line_without_traceback(tmp_path):
     run("init", str(ws))
     res = run("ingest", str(tmp_path / "nope.csv"), "--table", "orders", "-w", str(ws))
     assert res.returncode == 1 and "input file not found" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_usage_errors_show_usage_and_exit_2(tmp_path):
+    res = run("status", "--bogus")
+    assert res.returncode == 2, res.stderr
+    assert "No such option: --bogus" in res.stderr and "status --help' for help" in res.stderr
+    assert "NoSuchOption" not in res.stderr and "Traceback" not in res.stderr
+    res = run("frobnicate")
+    assert res.returncode == 2 and "No such command 'frobnicate'" in res.stderr
+
+
+def test_version_and_unknown_stage(tmp_path):
+    res = run("--version")
+    assert res.returncode == 0 and res.stdout.startswith("growthpilot ")
+    ws = tmp_path / "ws"
+    run("init", str(ws))
+    res = run("run", "-w", str(ws), "--stage", "bogus")
+    assert res.returncode == 1 and "Traceback" not in res.stderr
+    assert "unknown stage(s) ['bogus']" in res.stderr and "customers" in res.stderr
+    assert "ValueError" not in res.stderr
+
+
+def test_brackets_in_data_and_messages_are_printed_as_written(tmp_path):
+    ws = tmp_path / "ws"
+    run("init", str(ws))
+    src = tmp_path / "orders[1].csv"
+    src.write_text("order_id,customer_id,product_id,ts,quantity,unit_price\no1,c1,p1,2024-01-02,1,[/b]\n")
+    wide = {**os.environ, "COLUMNS": "400"}  # no wrapping inside the long temporary paths
+    res = subprocess.run([*CLI, "ingest", str(src), "--table", "orders", "-w", str(ws)], capture_output=True,
+                         text=True, timeout=300, env=wide)
+    assert res.returncode == 0, res.stderr
+    assert "value '[/b]'" in res.stdout
+    assert "orders[1].csv" in "".join(line.strip() for line in res.stdout.splitlines())  # the table title
+    bad = tmp_path / "m.toml"
+    bad.write_text('table = "orders"\n[columns\n')
+    res = run("ingest", str(src), "--mapping", str(bad), "-w", str(ws))
+    assert res.returncode == 1 and "[columns] section" in res.stderr.replace("\n", "")

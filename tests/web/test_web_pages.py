@@ -64,3 +64,20 @@ def test_forms_need_the_csrf_token(web_app):
         r = c.post("/ui/campaigns", data={"csrf": token.group(1), "name": "via form", "channel": "email",
                                           "segment": "loyal", "offer": "x", "holdout": "0"}, follow_redirects=False)
         assert r.status_code == 303 and "sent=" in r.headers["location"]
+
+
+def test_browser_errors_are_pages_api_errors_stay_problem_json(web_app):
+    app, keys = web_app
+    with TestClient(app) as c:
+        _login(c, keys["viewer"])
+        browser = {"accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+        r = c.get("/ui/campaigns/%3Cb%3Enope", headers=browser)
+        assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
+        assert "no campaign" in r.text and "&lt;b&gt;nope" in r.text and "<b>nope" not in r.text
+        assert 'href="/ui"' in r.text
+        r = c.get("/ui/customers", headers=browser)  # viewers may not read customers
+        assert r.status_code == 403 and r.headers["content-type"].startswith("text/html")
+        r = c.get("/ui/campaigns/nope")  # no HTML asked for: problem+json as before
+        assert r.status_code == 404 and r.headers["content-type"] == "application/problem+json"
+        r = c.get("/api/v1/customers", headers=browser)  # the API never answers with pages
+        assert r.status_code == 401 and r.headers["content-type"] == "application/problem+json"

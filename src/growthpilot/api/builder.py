@@ -15,7 +15,7 @@ from typing import Any
 
 from growthpilot.api.problems import Problem
 from growthpilot.api.records import records
-from growthpilot.errors import UnknownTableError
+from growthpilot.errors import UnknownTableError, ValidationError
 from growthpilot.warehouse import Warehouse
 from growthpilot.workspace import Workspace
 
@@ -37,12 +37,24 @@ def audience(wh: Warehouse, segment: str | None, channel: str, purpose: str = "m
 
 
 def _variant_texts(wh: Warehouse, variant_ids: list[str]) -> dict[str, str]:
-    if not variant_ids or not wh.has_table("copy_variants"):
+    """The chosen variants' texts; none chosen gives the default. A chosen id that does not exist or whose
+    copy failed the fact check is refused: the campaign must not go out with other copy than was picked."""
+    if not variant_ids:
         return dict(DEFAULT_VARIANT)
+    if not wh.has_table("copy_variants"):
+        raise ValidationError("there are no copy variants yet", column="variant_ids", value=variant_ids,
+                              expected="variant ids from POST /api/v1/copy/generate, or none for the default text")
     t = wh.table("copy_variants")
-    df = wh.read(t.filter(t.variant_id.isin(variant_ids)).select("variant_id", "text"))
-    texts = {str(v): str(x) for v, x in zip(df["variant_id"], df["text"], strict=True) if v != "control"}
-    return texts or dict(DEFAULT_VARIANT)
+    df = wh.read(t.filter(t.variant_id.isin(variant_ids)).select("variant_id", "text", "status"))
+    unknown = [v for v in variant_ids if v not in set(df["variant_id"].astype(str))]
+    if unknown:
+        raise ValidationError("unknown copy variant(s)", column="variant_ids", value=unknown,
+                              expected="ids listed by GET /api/v1/copy/variants")
+    rejected = sorted(set(df.loc[df["status"].astype(str) != "accepted", "variant_id"].astype(str)))
+    if rejected:
+        raise ValidationError("copy variant(s) not accepted by the fact check", column="variant_ids",
+                              value=rejected, expected="accepted variants (GET /api/v1/copy/variants?status=accepted)")
+    return {str(v): str(x) for v, x in zip(df["variant_id"], df["text"], strict=True) if v != "control"}
 
 
 def create(wh: Warehouse, spec: dict[str, Any], created_by: str) -> dict[str, Any]:

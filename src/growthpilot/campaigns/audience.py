@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from growthpilot.campaigns.definition import Audience
@@ -17,6 +19,11 @@ def _latest(wh: Warehouse, name: str) -> pd.DataFrame:
     return df
 
 
+def _segment_key(name: str) -> str:
+    """A segment name compared without case, spaces, underscores or punctuation."""
+    return re.sub(r"[^0-9a-z]+", "", str(name).lower())
+
+
 def build_audience(wh: Warehouse, spec: Audience) -> pd.DataFrame:
     """Customers matching ``spec`` with their ``email`` and ``name`` (and ``plan_offer`` from a plan)."""
     if not wh.has_table("customers"):
@@ -30,7 +37,15 @@ def build_audience(wh: Warehouse, spec: Audience) -> pd.DataFrame:
         if not wh.has_table("segments"):
             raise DataError("audience filters on segments but there is no segments table; run the customers stage")
         seg = _latest(wh, "segments")
-        keep = seg[seg["rfm_segment"].astype(str).isin(spec.segments) | seg["cluster"].astype(str).isin(spec.segments)]
+        # "at_risk", "At risk" and "at-risk" name the same segment
+        wanted = {_segment_key(s) for s in spec.segments}
+        rfm, cluster = seg["rfm_segment"].astype(str), seg["cluster"].astype(str)
+        hit = rfm.map(_segment_key).isin(wanted) | cluster.map(_segment_key).isin(wanted)
+        if not hit.any() and len(seg):
+            known = sorted(set(rfm.dropna())) + sorted(set(cluster.dropna()))
+            raise DataError(f"no customer is in segment(s) {list(spec.segments)}; the latest segments are "
+                            f"{known} (RFM segments, then clusters)")
+        keep = seg[hit]
         cust = cust[cust["customer_id"].isin(set(keep["customer_id"].astype(str)))]
     if spec.min_churn_risk is not None or spec.min_p_purchase is not None:
         if not wh.has_table("customer_scores"):

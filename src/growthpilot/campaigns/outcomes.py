@@ -6,7 +6,8 @@ import hashlib
 
 import pandas as pd
 
-from growthpilot.errors import DataError
+from growthpilot.errors import DataError, ValidationError
+from growthpilot.parsing import parse_times, present, to_number
 from growthpilot.warehouse import Warehouse
 
 OUTCOME_TYPES = ("delivered", "open", "click", "visit", "conversion", "unsubscribe", "bounce")
@@ -22,16 +23,31 @@ def ingest_outcomes(wh: Warehouse, df: pd.DataFrame) -> dict[str, int]:
     missing = [c for c in need if c not in df.columns]
     if missing:
         raise DataError(f"outcomes need column(s) {missing}; got {list(df.columns)}")
-    df = df.copy()
-    bad = ~df["outcome_type"].isin(OUTCOME_TYPES)
+    df = df.reset_index(drop=True)
+    df["outcome_type"] = df["outcome_type"].astype("string").str.strip().str.lower()  # "Conversion " counts
+    bad = ~df["outcome_type"].isin(OUTCOME_TYPES).fillna(False).astype(bool)
     if bad.any():
-        raise DataError(f"unknown outcome_type {df.loc[bad, 'outcome_type'].iloc[0]!r}",
-                        row=int(df.index[bad][0]), column="outcome_type", expected=f"one of {OUTCOME_TYPES}")
+        i = int(bad.to_numpy().argmax())
+        raise ValidationError(f"outcome row {i + 1} has an unknown outcome_type", row=i + 1, column="outcome_type",
+                              value=df["outcome_type"].iloc[i], expected=f"one of {', '.join(OUTCOME_TYPES)}")
     if "ts" not in df.columns:
         df["ts"] = pd.Timestamp.now("UTC").tz_localize(None)
     if "value" not in df.columns:
         df["value"] = 0.0
-    df["ts"] = pd.to_datetime(df["ts"])
+    # dates and amounts as people write them (2024-03-01 next to 2024-03-01 14:05, "12,50");
+    # a cell that holds something unreadable is refused with its row rather than guessed
+    df["outcome_type"] = df["outcome_type"].astype(str)
+    for col, parse, expected in (("ts", parse_times, "a date or date-time such as 2024-03-01 14:05"),
+                                 ("value", to_number, "a number such as 12.50 (or empty)")):
+        if col == "value" and pd.api.types.is_numeric_dtype(df[col]):
+            continue  # numbers already (kept as they are: the outcome ids hash them)
+        parsed = parse(df[col])
+        bad = parsed.isna() & present(df[col])
+        if bad.any():
+            i = int(bad.to_numpy().argmax())
+            raise ValidationError(f"outcome row {i + 1} has an unreadable {col}", row=i + 1, column=col,
+                                  value=df[col].iloc[i], expected=expected)
+        df[col] = parsed
     if "outcome_id" not in df.columns:
         df["outcome_id"] = [hashlib.sha256(f"{r.campaign_id}|{r.customer_id}|{r.outcome_type}|{r.ts}|{r.value}"
                                            .encode()).hexdigest()[:24] for r in df.itertuples()]

@@ -29,6 +29,7 @@ class SendReport:
     campaign_id: str
     audience: int = 0
     counts: dict[str, int] = field(default_factory=dict)
+    errors: dict[str, int] = field(default_factory=dict)  # why deliveries failed: message -> how many
 
     def as_dict(self) -> dict:
         return {"campaign_id": self.campaign_id, "audience": self.audience, **self.counts}
@@ -102,6 +103,7 @@ def send_campaign(wh: Warehouse, campaign: Campaign, channel: Channel, *, now: d
                                 _render(campaign.subject, fields), _render(campaign.variants[arm], fields),
                                 campaign.offer, unsub))
     deliveries = {d.send_id: d for d in channel.send(messages)} if messages else {}
+    report_errors: dict[str, int] = {}
     rows = [{"send_id": send_id(campaign.campaign_id, c), "campaign_id": campaign.campaign_id,
              "customer_id": c, "arm": "control", "ts": now, "channel": campaign.channel, "status": "holdout",
              "cost": 0.0} for c in holdout]
@@ -112,6 +114,9 @@ def send_campaign(wh: Warehouse, campaign: Campaign, channel: Channel, *, now: d
                      "arm": m.arm, "ts": now, "channel": campaign.channel, "status": "sent" if sent else "failed",
                      "cost": campaign.cost_per_send if sent else 0.0})
         counts["sent" if sent else "failed"] += 1
+        if not sent:
+            why = d.error if d is not None and d.error else "the channel reported no delivery"
+            report_errors[why] = report_errors.get(why, 0) + 1
     counts["holdout"] = len(holdout)
     if rows:
         wh.write("sends", pd.DataFrame(rows), mode="upsert")
@@ -120,4 +125,5 @@ def send_campaign(wh: Warehouse, campaign: Campaign, channel: Channel, *, now: d
                                          "budget": campaign.budget, "status": "sent",
                                          "arms": ",".join(campaign.arms), "start_ts": now}]), mode="upsert")
     rep.counts = {k: int(v) for k, v in counts.items()}
+    rep.errors = report_errors
     return rep

@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 console = Console(stderr=True)
 out = Console()
@@ -26,13 +27,13 @@ def print_json(obj: Any) -> None:
 
 
 def print_table(title: str, rows: list[dict[str, Any]]) -> None:
-    """Print rows as a rich table on stdout."""
-    table = Table(title=title)
+    """Print rows as a rich table on stdout (titles and cells are plain text: no rich markup in data)."""
+    table = Table(title=Text(title))
     if rows:
         for col in rows[0]:
-            table.add_column(str(col))
+            table.add_column(Text(str(col)))
         for r in rows:
-            table.add_row(*[_fmt(v) for v in r.values()])
+            table.add_row(*[Text(_fmt(v)) for v in r.values()])
     out.print(table)
 
 

@@ -37,14 +37,45 @@ def create(
     from growthpilot.campaigns import Audience, Campaign
     from growthpilot.workspace import Workspace
 
-    variants = dict(v.split("=", 1) for v in (variant or ["a=Hello {name}, we picked something for you."]))
+    variants = _parse_variants(variant or ["a=Hello {name}, we picked something for you."])
     camp = Campaign(campaign_id, name=name, channel=channel, offer=offer, subject=subject, variants=variants,
                     budget=budget, cost_per_send=cost_per_send, holdout_share=holdout, frequency_cap=frequency_cap,
                     cap_window_days=cap_window_days,
                     audience=Audience(segments=segment or None, min_churn_risk=min_churn_risk,
                                       min_p_purchase=min_p_purchase, plan_id=plan_id, max_size=max_size))
-    camp.save(Workspace.open(workspace).warehouse)
-    console.print(f"campaign {campaign_id} saved (arms {', '.join(camp.arms)})")
+    wh = Workspace.open(workspace).warehouse
+    size = _audience_size(wh, camp.audience)  # an unknown segment is refused before anything is saved
+    camp.save(wh)
+    console.print(f"campaign {campaign_id} saved (arms {', '.join(camp.arms)}; {size})", markup=False)
+
+
+def _audience_size(wh, audience) -> str:
+    """The audience's size before consent, caps and holdout, or why it cannot be known yet."""
+    from growthpilot.campaigns import build_audience
+
+    needs = [t for t, used in (("customers", True), ("segments", bool(audience.segments)),
+                               ("customer_scores", audience.min_churn_risk is not None
+                                or audience.min_p_purchase is not None),
+                               ("targeting_plans", bool(audience.plan_id))) if used and not wh.has_table(t)]
+    if needs:
+        return f"audience unknown until the workspace has {', '.join(needs)}"
+    return f"audience {len(build_audience(wh, audience)):,} before consent, caps and holdout"
+
+
+def _parse_variants(raw: list[str]) -> dict[str, str]:
+    """``--variant id=text`` values as {id: text}; a value without ``id=`` or a repeated id is a usage error."""
+    variants: dict[str, str] = {}
+    for v in raw:
+        vid, sep, text = v.partition("=")
+        vid = vid.strip()
+        if not sep or not vid or not text.strip():
+            raise typer.BadParameter(f"{v!r} is not id=text; write e.g. --variant \"a=Hello {{name}}, 10% off\"",
+                                     param_hint="--variant")
+        if vid in variants:
+            raise typer.BadParameter(f"variant id {vid!r} is given twice; give each variant its own id",
+                                     param_hint="--variant")
+        variants[vid] = text
+    return variants
 
 
 @campaign_app.command("send")
@@ -79,9 +110,14 @@ def send(
         rep = send_campaign(ws.warehouse, camp, channel, run_id=run.run_id, reveal=vault.reveal_field)
         run.metrics.update(rep.as_dict())
     if as_json:
-        print_json(rep.as_dict())
+        print_json({**rep.as_dict(), "errors": rep.errors})
     else:
         print_table(f"campaign {campaign_id} sent", [rep.as_dict()])
+    for why, n in list(rep.errors.items())[:5]:
+        console.print(f"{n} deliveries failed: {why}", style="yellow", markup=False, highlight=False)
+    if rep.errors:
+        console.print("failed deliveries are retried by the next send; nobody who got it is sent it again",
+                      markup=False, highlight=False)
 
 
 @campaign_app.command("outcomes")
@@ -114,6 +150,11 @@ def report(
         res = campaign_report(ws.warehouse, campaign_id, gross_margin=gross_margin, run_id=run.run_id)
         res["model_version"] = "report-v1"
         ws.warehouse.write("campaign_results", res, mode="upsert")
+    wh = ws.warehouse
+    if not wh.has_table("outcomes") or not len(wh.read(wh.table("outcomes").filter(
+            wh.table("outcomes").campaign_id == campaign_id).select("outcome_id").limit(1))):
+        console.print(f"no outcomes recorded for campaign {campaign_id} yet, so every rate is 0; load them with: "
+                      "growthpilot campaign outcomes FILE", style="yellow", markup=False, soft_wrap=True)
     if as_json:
         print_json(json.loads(res.to_json(orient="records")))
     else:

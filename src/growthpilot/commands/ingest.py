@@ -46,5 +46,5 @@ def register(app: typer.Typer) -> None:
         if report.quarantined_by_reason:
             print_table("quarantined by reason", [{"reason": r, "rows": n} for r, n in report.quarantined_by_reason.items()])
             for ex in report.examples:
-                out.print(f"  {ex}", highlight=False)
+                out.print(f"  {ex}", highlight=False, markup=False)
         print_table("tables changed", [{"table": t, "rows new or changed": n} for t, n in report.tables_changed.items()])

@@ -28,13 +28,17 @@ def register(app: typer.Typer) -> None:
         max_body_mb: Annotated[float, typer.Option(help="Largest request body in MiB.")] = 2.0,
         log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "warning",
     ) -> None:
-        """Serve the REST API (/api/v1, OpenAPI at /docs) and the dashboard (/ui) over a workspace."""
+        """Serve the REST API (/api/v1, OpenAPI at /api/v1/openapi.json) and the dashboard (/ui) over a workspace."""
         import uvicorn
 
         from growthpilot.api import create_app
 
         app_ = create_app(workspace, max_body_bytes=int(max_body_mb * 1024 * 1024))
         console.print(f"growthpilot API on http://{host}:{port}/api/v1 · dashboard http://{host}:{port}/ui")
+        if not any(not k.revoked for k in app_.state.gp.keys.list()):
+            console.print(f"no API key yet: every route but /health needs one; create one with: "
+                          f"growthpilot keys create --role admin -w {workspace}", style="yellow", markup=False,
+                          soft_wrap=True)
         uvicorn.run(app_, host=host, port=port, log_level=log_level, access_log=False)
 
     @keys_app.command("create")

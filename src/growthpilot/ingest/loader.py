@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 import uuid
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,12 +19,15 @@ import duckdb
 from growthpilot.errors import ValidationError
 from growthpilot.ingest.adapters import Adapter, get_adapter
 from growthpilot.ingest.mapping import TableMapping, identity_mapping, load_mapping
-from growthpilot.ingest.personal import Protector, pseudonymise_clean
+from growthpilot.ingest.personal import PERSONAL_COLUMNS, Protector, pseudonymise_clean
 from growthpilot.ingest.sources import ROW_COL, Source, detect_format, open_source
 from growthpilot.ingest.upsert import upsert
 from growthpilot.warehouse import Warehouse, contracts
 
 Progress = Callable[[str], None]
+# DuckDB errors about the machine, not the input: never reported as a malformed file
+_NOT_INPUT_ERRORS = (duckdb.OutOfMemoryException, duckdb.InterruptException, duckdb.IOException,
+                     duckdb.InternalException)
 
 
 @dataclass
@@ -70,6 +73,9 @@ def ingest_file(
     step = on_progress or (lambda _msg: None)
     if source_table is None:
         src_path = str(Path(path).expanduser().resolve())
+        if Path(src_path).is_dir():
+            raise ValidationError("the input is a folder", file=src_path,
+                                  expected="one file per ingest: run growthpilot ingest once for each file in it")
         source = Source(src_path, format or detect_format(src_path), delimiter, encoding)
     else:
         source = Source(str(path), "table", table=source_table)
@@ -81,19 +87,41 @@ def ingest_file(
     scratch: list[str] = []  # temporary files (transcoded inputs), removed at the end
     v_src, v_prep, t_staged, v_clean = (f"_gp_src_{tag}", f"_gp_prep_{tag}", f"_gp_staged_{tag}", f"_gp_clean_{tag}")
     try:
-        step(f"reading {source.label}")
-        cols = open_source(con, source, v_src, scratch)
-        view = v_src
-        if adp is not None and adp.prepare is not None:
-            con.execute(f"CREATE OR REPLACE TEMP VIEW {v_prep} AS {adp.prepare(v_src)}")
-            view = v_prep
-            cols = [c for c in (r[0] for r in con.execute(f"DESCRIBE {v_prep}").fetchall()) if c != ROW_COL]
-        tm = _resolve_mapping(adp, mapping, table, cols, source.label)
-        _check_sources(tm, cols, source.label)
-        step(f"validating {source.label} -> {tm.table}")
         from growthpilot.ingest.validate import stage
 
-        stage(con, tm, view, cols, t_staged)
+        for attempt in (source, replace(source, parallel=False)):
+            step(f"reading {source.label}")
+            repeated: dict[str, list[str]] = {}
+            cols = open_source(con, attempt, v_src, scratch, repeated)
+            view = v_src
+            if adp is not None and adp.prepare is not None:
+                con.execute(f"CREATE OR REPLACE TEMP VIEW {v_prep} AS {adp.prepare(v_src)}")
+                view = v_prep
+                cols = [c for c in (r[0] for r in con.execute(f"DESCRIBE {v_prep}").fetchall()) if c != ROW_COL]
+            tm = _resolve_mapping(adp, mapping, table, cols, source.label)
+            _check_sources(tm, cols, source.label, repeated)
+            step(f"validating {source.label} -> {tm.table}")
+            personal = PERSONAL_COLUMNS.get(tm.table, ())
+            redact = frozenset({s.source for c, s in tm.columns.items() if c in personal and s.source is not None}
+                               | {c for c in cols if c.strip().lower() in personal})
+            try:
+                stage(con, tm, view, cols, t_staged, personal=personal, redact=redact)
+                break
+            except (duckdb.BinderException, duckdb.ParserException, duckdb.CatalogException) as exc:
+                exprs = {c: s.expr for c, s in tm.columns.items() if s.expr is not None}
+                if not exprs:
+                    raise
+                raise ValidationError(f"an expression of the mapping cannot run: {exc}", file=source.label,
+                                      value=exprs, expected="DuckDB SQL over the input's columns, "
+                                      f"which are {cols}") from exc
+            except duckdb.Error as exc:
+                if isinstance(exc, _NOT_INPUT_ERRORS):
+                    raise
+                # DuckDB's parallel CSV scanner refuses quoted fields that span lines: read serially
+                if attempt.parallel and source.format == "csv" and "parallel=false" in str(exc):
+                    continue
+                raise ValidationError(f"cannot read input: {exc}", file=source.label,
+                                      expected=f"a well-formed {source.format} file") from exc
         report = _count(con, t_staged, source.label, tm.table)
         contract = tm.contract
         clean_cols = ", ".join([*contract.columns, *tm.extras])
@@ -129,23 +157,38 @@ def ingest_file(
 def _resolve_mapping(adp: Adapter | None, mapping, table: str | None, cols: list[str], label: str) -> TableMapping:
     if adp is not None:
         return adp.mapping
-    if isinstance(mapping, TableMapping):
-        return mapping
     if mapping is not None:
-        return load_mapping(mapping)
+        tm = mapping if isinstance(mapping, TableMapping) else load_mapping(mapping)
+        if table is not None and table != tm.table:
+            raise ValidationError(f"the mapping loads table {tm.table!r} but --table says {table!r}", file=label,
+                                  expected="--table left out, or the table the mapping names")
+        return tm
     if table is None:
         raise ValidationError("say what the input is", file=label,
                               expected="--adapter NAME, --mapping FILE or --table NAME")
     return identity_mapping(table, cols)
 
 
-def _check_sources(tm: TableMapping, cols: list[str], label: str) -> None:
+def _check_sources(tm: TableMapping, cols: list[str], label: str, repeated: dict[str, list[str]] | None = None) -> None:
     missing = [(t, s.source) for t, s in tm.columns.items() if s.source is not None and s.source not in cols]
     missing += [(t, s) for t, s in tm.extras.items() if s not in cols]
     if missing:
         target, src = missing[0]
         raise ValidationError(f"the input has no column {src!r} (mapped to {target})", file=label, column=src,
                               expected=f"one of the input's columns: {cols}")
+    used = {s.source for s in tm.columns.values() if s.source is not None} | set(tm.extras.values())
+    for name, copies in (repeated or {}).items():
+        if used & set(copies):
+            raise ValidationError(
+                f"the header names column {name!r} {len(copies)} times, so it is unclear which one to load",
+                file=label, column=name, expected="one column per name: rename or drop the other copies")
+    derived = tm.derived()
+    absent = [c for c in tm.contract.required if c not in tm.columns and c not in derived]
+    if absent:
+        raise ValidationError(
+            f"the input has no column for required {', '.join(repr(c) for c in absent)} of table {tm.table!r}",
+            file=label, column=absent[0],
+            expected=f"a column named {absent[0]!r} (the input has {cols}), or a --mapping file that maps it")
 
 
 def _count(con: duckdb.DuckDBPyConnection, staged: str, label: str, table: str) -> IngestReport:

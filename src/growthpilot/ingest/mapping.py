@@ -132,7 +132,16 @@ def load_mapping(path: str | Path) -> TableMapping:
     p = Path(path)
     if not p.exists():
         raise ValidationError("mapping file not found", file=str(p), expected="a .toml or .json mapping file")
-    raw = tomllib.loads(p.read_text()) if p.suffix == ".toml" else json.loads(p.read_text())
+    try:
+        raw = tomllib.loads(p.read_text()) if p.suffix == ".toml" else json.loads(p.read_text())
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+        kind = "TOML" if p.suffix == ".toml" else "JSON"
+        raise ValidationError(f"the mapping file is not valid {kind}: {exc}", file=str(p),
+                              expected=f'{kind} such as table = "orders" and a [columns] section (docs/ingest.md)'
+                              if kind == "TOML" else '{"table": "orders", "columns": {...}}') from None
+    if not isinstance(raw, dict):
+        raise ValidationError("the mapping file must hold one object", file=str(p),
+                              expected='{"table": "orders", "columns": {...}}')
     if "table" not in raw or "columns" not in raw:
         raise ValidationError("mapping file needs 'table' and 'columns'", file=str(p),
                               expected='table = "orders" and a [columns] section')

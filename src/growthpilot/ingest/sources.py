@@ -30,6 +30,7 @@ class Source:
     delimiter: str | None = None
     encoding: str | None = None
     table: str | None = None  # for database sources: the table name; path is then the URL
+    parallel: bool = True  # DuckDB's parallel CSV scanner; off for quoted fields spanning lines
 
     @property
     def label(self) -> str:
@@ -45,6 +46,9 @@ def detect_format(path: str | Path) -> str:
         return "parquet"
     if name.endswith((".jsonl", ".ndjson", ".json")):
         return "jsonl"
+    if name.endswith((".xlsx", ".xlsm", ".xls", ".ods")):
+        raise ValidationError("spreadsheet workbooks are not read directly", file=str(path),
+                              expected="the sheet saved as CSV (File > Save As > CSV UTF-8) or Parquet")
     raise ValidationError(
         f"cannot tell the format of {path}", file=str(path),
         expected="a .csv, .tsv, .parquet, .jsonl or .json file (optionally .gz), or pass format=",
@@ -78,20 +82,30 @@ def _transcode_to_utf8(path: str, encoding: str, tmpdir: str) -> str:
 
 
 def open_source(
-    con: duckdb.DuckDBPyConnection, source: Source, view: str, scratch: list[str] | None = None
+    con: duckdb.DuckDBPyConnection, source: Source, view: str, scratch: list[str] | None = None,
+    repeated: dict[str, list[str]] | None = None,
 ) -> list[str]:
     """Create view ``view`` over ``source`` (all text columns plus ``_row``); return the source columns.
 
     A file that is not UTF-8 is transcoded into a temporary folder, appended to ``scratch`` so the
-    caller can remove it once the view is no longer needed.
+    caller can remove it once the view is no longer needed. A CSV header that names a column more than
+    once is read with DuckDB's renaming (``x``, ``x_1``); ``repeated`` then receives ``{"x": ["x", "x_1"]}``.
     """
     path = source.path
     if source.table is not None:
         return _open_database_table(con, source, view)
     if not Path(path).exists():
         raise ValidationError("input file not found", file=path, expected="an existing file")
+    if _is_empty(path):
+        raise ValidationError("the input file is empty (no header, no rows)", file=path,
+                              expected="a file with a header line naming its columns")
     if source.format == "csv":
         enc = source.encoding or detect_encoding(path)
+        try:
+            codecs.lookup(enc)
+        except LookupError:
+            raise ValidationError("unknown text encoding", file=path, value=enc,
+                                  expected="a Python codec name such as utf-8, latin-1, cp1252 or utf-16") from None
         if enc.lower().replace("_", "-") not in ("utf-8", "utf8"):
             tmpdir = tempfile.mkdtemp(prefix="gp-ingest-")
             if scratch is not None:
@@ -101,6 +115,8 @@ def open_source(
                 "strict_mode=false", "max_line_size=10485760"]
         if source.delimiter:
             opts.append(f"delim={sql_literal(source.delimiter)}")
+        if not source.parallel:
+            opts.append("parallel=false")
         rel = f"read_csv({sql_literal(path)}, {', '.join(opts)})"
     elif source.format == "parquet":
         rel = f"read_parquet({sql_literal(path)})"
@@ -109,16 +125,65 @@ def open_source(
     else:
         raise ValidationError("unknown input format", file=path, value=source.format, expected=", ".join(FORMATS))
     try:
-        cols = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {rel}").fetchall()]
+        described = con.execute(f"DESCRIBE SELECT * FROM {rel}").fetchall()
     except duckdb.Error as exc:
         raise ValidationError(f"cannot read input: {exc}", file=source.path,
                               expected=f"a readable {source.format} file") from exc
-    text_cols = ", ".join(f"CAST({_ident(c)} AS VARCHAR) AS {_ident(c)}" for c in cols)
+    cols = [r[0] for r in described]
+    if source.format == "csv" and repeated is not None:
+        repeated.update(_repeated_names(con, source, path, cols))
+    text_cols = ", ".join(f"{_as_text(_ident(c), typ)} AS {_ident(c)}" for c, typ, *_ in described)
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW {view} AS "
         f"SELECT {text_cols}, CAST(row_number() OVER () AS BIGINT) AS {ROW_COL} FROM {rel}"
     )
     return cols
+
+
+def _as_text(col: str, typ: str) -> str:
+    """SQL for a column's value as text. JSON Lines columns whose values mix types (2 and "2") come back as
+    JSON: the scalar's text (2, not the quoted "2"); nested values (objects, lists) as JSON text, not DuckDB's
+    own rendering (``{'page': home}``)."""
+    if typ == "JSON":
+        return f"CASE WHEN json_type({col}) IN ('OBJECT', 'ARRAY') THEN CAST({col} AS VARCHAR) ELSE {col} ->> '$' END"
+    if typ.startswith(("STRUCT", "MAP", "UNION")) or typ.endswith("]"):
+        return f"CAST(to_json({col}) AS VARCHAR)"
+    return f"CAST({col} AS VARCHAR)"
+
+
+def _is_empty(path: str) -> bool:
+    """True when a file holds nothing but whitespace (or a byte-order mark), gzipped or not."""
+    if path.endswith(".gz"):
+        with gzip.open(path, "rb") as fh:
+            head = fh.read(4096)
+    elif Path(path).stat().st_size > 4096:
+        return False
+    else:
+        head = Path(path).read_bytes()
+    for bom in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        head = head.removeprefix(bom)
+    return not head.strip(b" \t\r\n\x00")
+
+
+def _repeated_names(con: duckdb.DuckDBPyConnection, source: Source, path: str, cols: list[str]) -> dict[str, list[str]]:
+    """Names the CSV header repeats, each with the columns DuckDB made of it (``x`` -> ``x``, ``x_1``)."""
+    if not any(c.rpartition("_")[2].isdigit() for c in cols):  # DuckDB renamed nothing
+        return {}
+    opts = "header=false, all_varchar=true, null_padding=true, strict_mode=false, max_line_size=10485760"
+    if source.delimiter:
+        opts += f", delim={sql_literal(source.delimiter)}"
+    try:
+        row = con.execute(f"SELECT * FROM read_csv({sql_literal(path)}, {opts}) LIMIT 1").fetchone()
+    except duckdb.Error:
+        return {}
+    raw = [str(v) if v is not None else None for v in row or ()]
+    if len(raw) != len(cols):
+        return {}
+    out: dict[str, list[str]] = {}
+    for name, col in zip(raw, cols, strict=True):
+        if name is not None and raw.count(name) > 1:
+            out.setdefault(name, []).append(col)
+    return out
 
 
 def _open_database_table(con: duckdb.DuckDBPyConnection, source: Source, view: str) -> list[str]:

@@ -19,6 +19,12 @@ EXPECTED = {
     "int64": "an integer", "int32": "an integer", "float64": "a number", "boolean": "true/false",
     "timestamp": "a date-time such as 2024-03-01 14:30:00", "date": "a date such as 2024-03-01",
 }
+# How to load values of another layout, added to ``EXPECTED`` when the column is read as it is
+HINTS = {
+    "float64": "; for decimal commas or currency signs map the column with an expr in a --mapping file",
+    "timestamp": "; for other layouts such as 25/12/2023 14:05 give its format in a --mapping file",
+    "date": "; for other layouts such as 25/12/2023 give its format in a --mapping file",
+}
 _TZ = r"'(Z|[+-][0-9]{2}(:?[0-9]{2})?)$'"
 
 
@@ -52,11 +58,18 @@ def _case(checks: list[tuple[str, str, str, str, str]], i: int, *, quote: bool) 
     return f"CAST(CASE {whens} END AS VARCHAR)"
 
 
+REDACTED = "[personal value not stored]"
+
+
 def stage(
-    con: duckdb.DuckDBPyConnection, mapping: TableMapping, source_view: str, source_cols: list[str], out: str
+    con: duckdb.DuckDBPyConnection, mapping: TableMapping, source_view: str, source_cols: list[str], out: str,
+    *, personal: tuple[str, ...] = (), redact: frozenset[str] = frozenset(),
 ) -> None:
     """Materialise ``out``: typed contract columns plus ``_row``, ``_reason``, ``_column``, ``_value``,
-    ``_expected`` and ``_raw`` (the source row as JSON, filled only for rejected rows)."""
+    ``_expected`` and ``_raw`` (the source row as JSON, filled only for rejected rows).
+
+    Personal values never reach the quarantine in clear: source columns in ``redact`` and contract columns
+    in ``personal`` are written as :data:`REDACTED` in ``_raw`` and ``_value`` (the file and row point to them)."""
     contract = mapping.contract
     derived = mapping.derived()
     src_alias = {c: f"_src_{i}" for i, c in enumerate(source_cols)}
@@ -74,11 +87,14 @@ def stage(
         typed.append(f"{_typed(col + '__txt', typ, spec.format)} AS {col}")
         if typ != "string":
             fmt = f" in format {spec.format}" if spec.format else ""
+            hint = HINTS.get(typ, "") if spec.format is None and spec.expr is None else ""
             checks.append((f"({col}__txt IS NOT NULL AND trim({col}__txt) <> '' AND {col} IS NULL)",
-                           f"invalid {typ}", col, f"{col}__txt", EXPECTED[typ] + fmt))
+                           f"invalid {typ}", col, f"{col}__txt", EXPECTED[typ] + fmt + hint))
         if typ in ("timestamp", "date"):
             checks.append((f"(year({col}) < 1900 OR year({col}) > 2200)",
-                           f"implausible {typ}", col, f"{col}__txt", "a year between 1900 and 2200"))
+                           f"implausible {typ}", col, f"{col}__txt", "a year between 1900 and 2200" + (
+                               "; for two-digit years (25/12/23) give its format (%d/%m/%y) in a --mapping file"
+                               if spec.format is None and spec.expr is None else "")))
     for col in contract.required:
         checks.append((f"({col} IS NULL)", "missing required value", col, "NULL", f"a value in required column {col}"))
     for r in mapping.rules:
@@ -91,17 +107,26 @@ def stage(
     checked = (f"SELECT *, {_case(checks, 1, quote=True)} AS _reason, {_case(checks, 2, quote=True)} AS _column, "
                f"{_case(checks, 3, quote=False)} AS _value, {_case(checks, 4, quote=True)} AS _expected "
                f"FROM ({derived_sql})")
-    narrow = [ROW_COL, *contract.columns, *mapping.extras, "_reason", "_column", "_value", "_expected",
-              f"CASE WHEN _reason IS NOT NULL THEN CAST({_json(src_alias)} AS VARCHAR) END AS _raw"]
+    raw = {c: _redacted(a) if c in redact else a for c, a in src_alias.items()}
+    value = (f"CASE WHEN _column IN ({', '.join(sql_literal(c) for c in personal)}) THEN {_redacted('_value')} "
+             "ELSE _value END") if personal else "_value"
+    narrow = [ROW_COL, *contract.columns, *mapping.extras, "_reason", "_column", f"{value} AS _value", "_expected",
+              f"CASE WHEN _reason IS NOT NULL THEN CAST({_json(raw)} AS VARCHAR) END AS _raw"]
     con.execute(f"CREATE OR REPLACE TEMP TABLE {out} AS SELECT {', '.join(narrow)} FROM ({checked})")
-    _mark_duplicates(con, out, mapping)
+    _mark_duplicates(con, out, mapping, personal)
+
+
+def _redacted(expr: str) -> str:
+    return f"CASE WHEN {expr} IS NOT NULL THEN {sql_literal(REDACTED)} END"
 
 
 def _json(columns: dict[str, str]) -> str:
     return "to_json({" + ", ".join(f"{sql_literal(name)}: {expr}" for name, expr in columns.items()) + "})"
 
 
-def _mark_duplicates(con: duckdb.DuckDBPyConnection, table: str, mapping: TableMapping) -> None:
+def _mark_duplicates(
+    con: duckdb.DuckDBPyConnection, table: str, mapping: TableMapping, personal: tuple[str, ...] = ()
+) -> None:
     """Among rows that passed the checks, keep the first of each de-duplication key; mark the rest.
 
     A grouped count finds the (usually few) duplicated keys; only their later copies are updated.
@@ -117,7 +142,8 @@ def _mark_duplicates(con: duckdb.DuckDBPyConnection, table: str, mapping: TableM
             return
         on = " AND ".join(f"{table}.{c} IS NOT DISTINCT FROM d.{c}" for c in dedup)
         # duplicates passed every check, so their typed values are the source row
-        typed = _json({c: f"{table}.{c}" for c in mapping.contract.columns})
+        typed = _json({c: _redacted(f"{table}.{c}") if c in personal else f"{table}.{c}"
+                       for c in mapping.contract.columns})
         con.execute(f"""UPDATE {table} SET _reason = 'duplicate row', _column = {sql_literal(', '.join(dedup))},
                 _value = 'same as row ' || d._first, _expected = {sql_literal('one row per ' + ', '.join(dedup))},
                 _raw = CAST({typed} AS VARCHAR)
