@@ -49,3 +49,33 @@ def test_runs_are_recorded(workspace):
     runs = workspace.warehouse.read("runs").set_index("stage")
     assert runs.loc["unit", "status"] == "ok" and '"m": 2.5' in runs.loc["unit", "metrics"]
     assert runs.loc["unit-fail", "status"] == "failed"
+
+
+def test_init_on_a_file_is_a_clear_error(tmp_path):
+    f = tmp_path / "shop"
+    f.write_text("not a folder")
+    with pytest.raises(ConfigError, match="it is a file"):
+        Workspace.init(f)
+
+
+def test_a_warehouse_held_by_another_process_names_the_cause(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    from growthpilot.errors import WarehouseError
+    from growthpilot.warehouse.connect import connect
+
+    db = tmp_path / "held.duckdb"
+    holder = subprocess.Popen([sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(db)!r}); "
+                               "print('ready', flush=True); time.sleep(60)"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        with pytest.raises(WarehouseError, match="in use by another process") as err:
+            connect(f"duckdb:///{db}")
+        assert "growthpilot serve" in str(err.value)
+    finally:
+        holder.kill()
+        holder.wait(timeout=10)
+    time.sleep(0.1)
+    assert connect(f"duckdb:///{db}").name == "duckdb"  # free again once the holder is gone

@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from growthpilot.config import CONFIG_FILE, Settings
-from growthpilot.errors import WorkspaceNotFoundError
+from growthpilot.errors import ConfigError, WorkspaceNotFoundError
 from growthpilot.warehouse import Warehouse
 
 _TEMPLATE = """\
@@ -60,6 +60,8 @@ class Workspace:
     def init(cls, directory: str | Path, *, exist_ok: bool = True) -> Workspace:
         """Create a workspace in ``directory`` (idempotent) and return it opened."""
         root = Path(directory).expanduser().resolve()
+        if root.exists() and not root.is_dir():
+            raise ConfigError(f"cannot create a workspace at {root}: it is a file; give a new or existing folder")
         root.mkdir(parents=True, exist_ok=True)
         cfg = root / CONFIG_FILE
         if cfg.exists() and not exist_ok:

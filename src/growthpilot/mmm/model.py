@@ -14,7 +14,9 @@ budget optimiser, forecasts) reads the flattened draws in :class:`~growthpilot.m
 
 from __future__ import annotations
 
+import contextlib
 import inspect
+import logging
 import os
 import time
 import warnings
@@ -48,6 +50,20 @@ def spend_share_beta_sigma(spend: np.ndarray, base: float = 0.5) -> np.ndarray:
     n = mean.size
     share = mean / mean.sum() if mean.sum() > 0 else np.full(n, 1.0 / n)
     return base * n * np.maximum(share, 0.01 / n)
+
+
+@contextlib.contextmanager
+def _sampler_log(verbose: bool):
+    """PyMC's sampler messages ("Initializing NUTS...", "Sampling 2 chains...") only with ``progressbar``:
+    otherwise they would interleave with the CLI's own progress and tables."""
+    log = logging.getLogger("pymc")
+    level = log.level
+    if not verbose:
+        log.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
 
 
 class MarketingMixModel:
@@ -153,7 +169,7 @@ class MarketingMixModel:
         mmm, X, y = self.build(data, date_col=date_col, target_col=target_col, spend_cols=spend_cols,
                                control_cols=control_cols, geo_col=geo_col, lift_tests=lift_tests,
                                spend_after=spend_after)
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _sampler_log(self.progressbar):
             warnings.simplefilter("ignore", FutureWarning)
             warnings.simplefilter("ignore", UserWarning)
             cores = max(1, min(self.chains, os.cpu_count() or 1))

@@ -37,7 +37,7 @@ def connect(url: str) -> ibis.BaseBackend:
     except (ImportError, ModuleNotFoundError) as exc:
         extra = "spark" if scheme == "pyspark" else "core"
         raise MissingDependencyError(getattr(exc, "name", None) or scheme, extra) from exc
-    except (ConfigError, MissingDependencyError):
+    except (ConfigError, MissingDependencyError, WarehouseError):
         raise
     except Exception as exc:  # driver errors differ per engine; name the URL
         raise WarehouseError(f"cannot connect to warehouse {_redact(url)}: {exc}") from exc
@@ -50,7 +50,14 @@ def _duckdb(url: str) -> ibis.BaseBackend:
     if not path or path in ("/", ":memory:"):
         return ibis.duckdb.connect()
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    return ibis.duckdb.connect(path)
+    try:
+        return ibis.duckdb.connect(path)
+    except Exception as exc:
+        if "lock" in str(exc).lower():  # another process (e.g. growthpilot serve) holds the file for writing
+            raise WarehouseError(
+                f"the warehouse {path} is in use by another process (for example growthpilot serve on this "
+                "workspace); stop it, or wait for it to finish, and run the command again") from exc
+        raise
 
 
 def _postgres(url: str) -> ibis.BaseBackend:
