@@ -132,7 +132,7 @@ def test_failed_deliveries_say_why(workspace):
     assert runner.invoke(app, ["campaign", "create", "m1", "--holdout", "0", "-w", str(workspace.root)]).exit_code == 0
     r = runner.invoke(app, ["campaign", "send", "m1", "--smtp-host", "127.0.0.1", "--smtp-port", str(port), "--json",
                             "-w", str(workspace.root)])
-    assert r.exit_code == 0, r.output
+    assert r.exit_code == 1, r.output  # every delivery failed: the command fails
     assert f"3 deliveries failed: SMTP server 127.0.0.1:{port}" in r.output
     rep = [line for line in r.output.splitlines() if line.startswith("{")][-1]
     assert list(json.loads(rep)["errors"].values()) == [3] and json.loads(rep)["failed"] == 3

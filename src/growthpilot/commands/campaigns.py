@@ -118,6 +118,8 @@ def send(
     if rep.errors:
         console.print("failed deliveries are retried by the next send; nobody who got it is sent it again",
                       markup=False, highlight=False)
+        if not rep.counts.get("sent"):  # nothing went out: a failure for scripts and schedulers too
+            raise typer.Exit(1)
 
 
 @campaign_app.command("outcomes")
