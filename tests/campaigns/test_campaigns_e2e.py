@@ -95,8 +95,12 @@ def test_email_campaign_through_real_smtp(duckdb_warehouse, smtp_server):
 
     conv = pd.DataFrame({"campaign_id": "spring", "customer_id": sorted(got)[:8], "outcome_type": "conversion",
                          "value": 50.0, "ts": NOW + timedelta(days=2)})
-    assert ingest_outcomes(wh, conv)["new"] == 8
+    assert ingest_outcomes(wh, conv) == {"rows": 8, "new": 8, "unknown_campaign": 0, "not_in_campaign": 0}
     assert ingest_outcomes(wh, conv)["new"] == 0       # idempotent
+    stray = pd.DataFrame({"campaign_id": ["spring", "autumn"], "customer_id": ["nobody", sorted(got)[0]],
+                          "outcome_type": "click", "ts": NOW + timedelta(days=3)})
+    # stored, flagged as explained by no send, and left out of the report below
+    assert ingest_outcomes(wh, stray) == {"rows": 2, "new": 2, "unknown_campaign": 1, "not_in_campaign": 1}
     assert (wh.read("events").event_type == "conversion").sum() == 8
     res = campaign_report(wh, "spring")
     inc = res[res.metric == "incremental_revenue"]

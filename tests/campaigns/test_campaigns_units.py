@@ -91,7 +91,7 @@ def test_outcomes_as_people_write_them(duckdb_warehouse):
     df = pd.DataFrame({"campaign_id": "c1", "customer_id": ["a", "b", "c"],
                        "outcome_type": ["open", "Conversion ", "conversion"],
                        "value": ["", "12,50", "20"], "ts": ["2026-03-01 10:00:00", "2026-03-02", "2026-03-03 09:30"]})
-    assert ingest_outcomes(wh, df) == {"rows": 3, "new": 3}
+    assert ingest_outcomes(wh, df) == {"rows": 3, "new": 3, "unknown_campaign": 3, "not_in_campaign": 0}  # no sends
     assert ingest_outcomes(wh, df)["new"] == 0  # idempotent
     got = wh.read("outcomes").set_index("customer_id")
     assert got.loc["b", "outcome_type"] == "conversion" and got.loc["b", "value"] == 12.5

@@ -56,4 +56,19 @@ def ingest_outcomes(wh: Warehouse, df: pd.DataFrame) -> dict[str, int]:
     ev = pd.DataFrame({"event_id": "out-" + df["outcome_id"], "customer_id": df["customer_id"], "ts": df["ts"],
                        "event_type": df["outcome_type"], "campaign_id": df["campaign_id"], "value": df["value"]})
     wh.write("events", ev, mode="upsert")
-    return {"rows": len(df), "new": res.rows_new}
+    return {"rows": len(df), "new": res.rows_new, **_unmatched(wh, df)}
+
+
+def _unmatched(wh: Warehouse, df: pd.DataFrame) -> dict[str, int]:
+    """Outcome rows that no send explains: their campaign was never sent from this workspace
+    (``unknown_campaign``), or the customer was neither sent it nor held out (``not_in_campaign``).
+    They are stored, but a campaign report only counts outcomes of its own sends and holdout."""
+    camp, cust = df["campaign_id"].astype(str), df["customer_id"].astype(str)
+    if not wh.has_table("sends"):
+        return {"unknown_campaign": len(df), "not_in_campaign": 0}
+    t = wh.table("sends")
+    sent = wh.read(t.filter(t.campaign_id.isin(sorted(set(camp)))).select("campaign_id", "customer_id"))
+    pairs = set(zip(sent["campaign_id"].astype(str), sent["customer_id"].astype(str), strict=True))
+    unknown = ~camp.isin(set(sent["campaign_id"].astype(str)))
+    outside = ~unknown & ~pd.Series([p in pairs for p in zip(camp, cust, strict=True)], index=df.index)
+    return {"unknown_campaign": int(unknown.sum()), "not_in_campaign": int(outside.sum())}

@@ -134,6 +134,11 @@ def outcomes(
 
     res = ingest_outcomes(Workspace.open(workspace).warehouse, read_table(path))
     console.print(f"{res['rows']} outcome rows read, {res['new']} new")
+    if res["unknown_campaign"] or res["not_in_campaign"]:
+        console.print(f"stored but not counted by campaign reports: {res['unknown_campaign']} rows of a campaign never "
+                      f"sent from this workspace, {res['not_in_campaign']} of a customer the campaign neither sent to "
+                      "nor held out (check the campaign_id and customer_id columns)", style="yellow", markup=False,
+                      soft_wrap=True)
 
 
 @campaign_app.command("report")
