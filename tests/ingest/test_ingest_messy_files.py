@@ -155,3 +155,34 @@ def test_quarantine_keeps_no_personal_values_in_clear(tmp_path, workspace):
     assert json.loads(q.loc[3, "raw"])["name"] == "[personal value not stored]"
     again = ingest_file(src, workspace.warehouse, table="customers", protect_personal=protect)
     assert again.tables_changed["quarantine"] == 0 and again.rows_new == 0
+
+
+def test_ragged_csv_lines_are_quarantined_whole_and_rows_keep_their_numbers(tmp_path, duckdb_warehouse):
+    src = tmp_path / "orders.csv"
+    src.write_text(f"{HEADER}\n"
+                   "o1,c1,p1,2024-01-02,1,2\n"
+                   "o2,c1,p1,2024-01-02,1\n"                       # row 2: a field short
+                   "o3,c1,p1,2024-01-02,1,2,surplus\n"             # row 3: a field too many
+                   'o4,"c4, the ""big"" one",p1,2024-01-02,1,4\n'   # doubled quotes inside a quoted field
+                   "o5,c5,p1,2024-01-02,1,abc\n")                  # row 5: a bad number after the ragged lines
+    rep = ingest_file(src, duckdb_warehouse, table="orders")
+    assert rep.rows_read == 5 and rep.rows_loaded == 2
+    assert rep.quarantined_by_reason == {"too few fields": 1, "too many fields": 1, "invalid float64": 1}
+    q = duckdb_warehouse.read("quarantine").set_index("row_number").sort_index()
+    assert q.index.tolist() == [2, 3, 5]
+    assert q.loc[2, "reason"] == "too few fields" and q.loc[2, "value"] == "o2,c1,p1,2024-01-02,1"
+    assert q.loc[3, "value"] == "o3,c1,p1,2024-01-02,1,2,surplus" and "Found: 7" in q.loc[3, "expected"]
+    assert (q.loc[5, "column_name"], q.loc[5, "value"]) == ("unit_price", "abc")
+    assert duckdb_warehouse.read("orders").set_index("order_id").loc["o4", "customer_id"] == 'c4, the "big" one'
+    assert ingest_file(src, duckdb_warehouse, table="orders").rows_new == 0  # a re-run changes nothing
+
+
+def test_ragged_lines_of_personal_data_are_not_stored(tmp_path, workspace):
+    from growthpilot.ingest.personal import workspace_protector
+
+    src = tmp_path / "customers.csv"
+    src.write_text("customer_id,email\nc1,a@x.test\nc2,b@x.test,surplus\n")
+    rep = ingest_file(src, workspace.warehouse, table="customers", protect_personal=workspace_protector(workspace))
+    assert rep.quarantined_by_reason == {"too many fields": 1}
+    q = workspace.warehouse.read("quarantine").iloc[0]
+    assert q.row_number == 2 and "b@x.test" not in q.value and "b@x.test" not in q.raw

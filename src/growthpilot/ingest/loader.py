@@ -20,7 +20,7 @@ from growthpilot.errors import ValidationError
 from growthpilot.ingest.adapters import Adapter, get_adapter
 from growthpilot.ingest.mapping import TableMapping, identity_mapping, load_mapping
 from growthpilot.ingest.personal import PERSONAL_COLUMNS, Protector, pseudonymise_clean
-from growthpilot.ingest.sources import ROW_COL, Source, detect_format, open_source
+from growthpilot.ingest.sources import ROW_COL, Source, detect_format, open_source, rejects_table
 from growthpilot.ingest.upsert import upsert
 from growthpilot.warehouse import Warehouse, contracts
 
@@ -105,7 +105,8 @@ def ingest_file(
             redact = frozenset({s.source for c, s in tm.columns.items() if c in personal and s.source is not None}
                                | {c for c in cols if c.strip().lower() in personal})
             try:
-                stage(con, tm, view, cols, t_staged, personal=personal, redact=redact)
+                stage(con, tm, view, cols, t_staged, personal=personal, redact=redact,
+                      rejects=rejects_table(v_src) if source.format == "csv" else None)
                 break
             except (duckdb.BinderException, duckdb.ParserException, duckdb.CatalogException) as exc:
                 exprs = {c: s.expr for c, s in tm.columns.items() if s.expr is not None}
@@ -143,7 +144,8 @@ def ingest_file(
         report.tables_changed["quarantine"] = _quarantine(con, warehouse, t_staged, tm.table, source.label, run_id)
         return report
     finally:
-        for obj, kind in ((v_clean, "VIEW"), (t_staged, "TABLE"), (v_prep, "VIEW"), (v_src, "VIEW")):
+        for obj, kind in ((v_clean, "VIEW"), (t_staged, "TABLE"), (v_prep, "VIEW"), (v_src, "VIEW"),
+                          (rejects_table(v_src), "TABLE"), (rejects_table(v_src) + "_scan", "TABLE")):
             try:
                 con.execute(f"DROP {kind} IF EXISTS {obj}")
             except duckdb.Error:

@@ -111,8 +111,11 @@ def open_source(
             if scratch is not None:
                 scratch.append(tmpdir)
             path = _transcode_to_utf8(path, enc, tmpdir)
-        opts = ["header=true", "all_varchar=true", "null_padding=true", "ignore_errors=false",
-                "strict_mode=false", "max_line_size=10485760"]
+        # strict: a line with more or fewer fields than the header is not padded or cut but set aside in
+        # the rejects table (``rejects_table(view)``), to be quarantined with its line (validate.add_rejects)
+        opts = ["header=true", "all_varchar=true", "null_padding=false", "strict_mode=true", "store_rejects=true",
+                f"rejects_table={sql_literal(rejects_table(view))}",
+                f"rejects_scan={sql_literal(rejects_table(view) + '_scan')}", "max_line_size=10485760"]
         if source.delimiter:
             opts.append(f"delim={sql_literal(source.delimiter)}")
         if not source.parallel:
@@ -138,6 +141,11 @@ def open_source(
         f"SELECT {text_cols}, CAST(row_number() OVER () AS BIGINT) AS {ROW_COL} FROM {rel}"
     )
     return cols
+
+
+def rejects_table(view: str) -> str:
+    """Name of the table where DuckDB puts the CSV lines of ``view``'s file it could not read as rows."""
+    return f"{view}_rejects"
 
 
 def _as_text(col: str, typ: str) -> str:

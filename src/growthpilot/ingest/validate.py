@@ -63,13 +63,14 @@ REDACTED = "[personal value not stored]"
 
 def stage(
     con: duckdb.DuckDBPyConnection, mapping: TableMapping, source_view: str, source_cols: list[str], out: str,
-    *, personal: tuple[str, ...] = (), redact: frozenset[str] = frozenset(),
+    *, personal: tuple[str, ...] = (), redact: frozenset[str] = frozenset(), rejects: str | None = None,
 ) -> None:
     """Materialise ``out``: typed contract columns plus ``_row``, ``_reason``, ``_column``, ``_value``,
     ``_expected`` and ``_raw`` (the source row as JSON, filled only for rejected rows).
 
     Personal values never reach the quarantine in clear: source columns in ``redact`` and contract columns
-    in ``personal`` are written as :data:`REDACTED` in ``_raw`` and ``_value`` (the file and row point to them)."""
+    in ``personal`` are written as :data:`REDACTED` in ``_raw`` and ``_value`` (the file and row point to them).
+    ``rejects``: DuckDB's table of the CSV lines it could not read as rows (:func:`add_rejects`)."""
     contract = mapping.contract
     derived = mapping.derived()
     src_alias = {c: f"_src_{i}" for i, c in enumerate(source_cols)}
@@ -113,7 +114,43 @@ def stage(
     narrow = [ROW_COL, *contract.columns, *mapping.extras, "_reason", "_column", f"{value} AS _value", "_expected",
               f"CASE WHEN _reason IS NOT NULL THEN CAST({_json(raw)} AS VARCHAR) END AS _raw"]
     con.execute(f"CREATE OR REPLACE TEMP TABLE {out} AS SELECT {', '.join(narrow)} FROM ({checked})")
+    if rejects is not None:
+        add_rejects(con, out, rejects, hide=bool(personal or redact))
     _mark_duplicates(con, out, mapping, personal)
+
+
+_REJECT_REASONS = {"TOO MANY COLUMNS": "too many fields", "MISSING COLUMNS": "too few fields"}
+
+
+def add_rejects(con: duckdb.DuckDBPyConnection, staged: str, rejects: str, *, hide: bool = False) -> int:
+    """Quarantine the CSV lines DuckDB set aside (more or fewer fields than the header, broken quoting) as
+    rows of ``staged``, and renumber the rows read after them so every ``_row`` is the line's place in the
+    file (line - 1, the header being line 1). ``hide``: the table holds personal data, so the line itself is
+    not stored (the file and row point to it). Returns how many lines were set aside."""
+    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [rejects]).fetchone()[0]
+    if not exists:
+        return 0
+    lines = f"{staged}_rejected"  # one row per line (a scan read twice records its rejects twice)
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE {lines} AS
+        SELECT line - 1 AS r, min(error_type) AS error_type, min(column_name) AS column_name,
+               min(csv_line) AS csv_line, min(error_message) AS error_message
+        FROM {rejects} GROUP BY line""")
+    n = con.execute(f"SELECT count(*) FROM {lines}").fetchone()[0]
+    if n:
+        # the k-th row read comes after the j-th set-aside line (data row r_j) when k > r_j - j
+        con.execute(f"""UPDATE {staged} SET {ROW_COL} = {ROW_COL} + (
+            SELECT count(*) FROM (SELECT r - row_number() OVER (ORDER BY r) AS before FROM {lines}) p
+            WHERE p.before < {staged}.{ROW_COL})""")
+    reason = "CASE error_type " + " ".join(f"WHEN {sql_literal(k)} THEN {sql_literal(v)}"
+                                           for k, v in _REJECT_REASONS.items()) + " ELSE 'unreadable line' END"
+    line = sql_literal(REDACTED) if hide else "csv_line"
+    con.execute(f"""INSERT INTO {staged} ({ROW_COL}, _reason, _column, _value, _expected, _raw)
+        SELECT r, {reason}, coalesce(column_name, ''), {line},
+               'a line with as many fields as the header (' || error_message || ')',
+               CAST(to_json({{'line': {line}}}) AS VARCHAR)
+        FROM {lines}""")
+    con.execute(f"DROP TABLE {lines}")
+    return int(n)
 
 
 def _redacted(expr: str) -> str:
