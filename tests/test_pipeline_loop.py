@@ -29,3 +29,13 @@ def test_unknown_stage_is_named(workspace):
     with pytest.raises(ValueError, match="unknown stage"):
         run_loop(workspace, only=["nope"])
     assert [s.name for s in STAGES][:2] == ["customers", "recommend"]
+
+
+def test_forecast_stage_on_a_shop_with_orders_only(workspace):
+    from growthpilot.simulate import simulate_shop
+
+    orders = simulate_shop(SimConfig(customers=300, products=20, days=400, seed=3))["orders"]
+    workspace.warehouse.write("orders", orders)
+    [res] = run_loop(workspace, only=["forecast"])
+    assert res.status == "ok", res.metrics
+    assert set(workspace.warehouse.read("forecasts")["level"]) == {"total"}

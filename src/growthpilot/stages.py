@@ -37,7 +37,9 @@ def recommend_stage(ws: Workspace) -> dict:
 def forecast_stage(ws: Workspace) -> dict:
     from growthpilot.forecast.pipeline import run_forecast
 
-    res = run_forecast(ws, levels=("total", "category"), freq="W", horizon=8)
+    # categories need the products table; a shop that ingested orders only is forecast in total
+    levels = ("total", "category") if ws.warehouse.has_table("products") else ("total",)
+    res = run_forecast(ws, levels=levels, freq="W", horizon=8)
     metrics = {k: v for k, v in res.metrics.items() if isinstance(v, (int, float, str))}
     return {"series": int(res.forecasts["unique_id"].nunique()), "rows": len(res.forecasts), **metrics}
 
