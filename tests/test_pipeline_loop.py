@@ -39,3 +39,20 @@ def test_forecast_stage_on_a_shop_with_orders_only(workspace):
     [res] = run_loop(workspace, only=["forecast"])
     assert res.status == "ok", res.metrics
     assert set(workspace.warehouse.read("forecasts")["level"]) == {"total"}
+
+
+def test_stages_without_their_inputs_are_skipped_and_a_failing_stage_is_reported(workspace):
+    import pandas as pd
+    from typer.testing import CliRunner
+
+    from growthpilot.cli import app
+
+    workspace.warehouse.write("orders", pd.DataFrame({
+        "order_id": ["o1", "o2"], "line_no": [1, 1], "customer_id": ["c1", "c2"],
+        "ts": pd.to_datetime(["2024-01-01", "2024-01-02"]), "amount": [10.0, 20.0]}))
+    mmm, decide = run_loop(workspace, only=["mmm", "decide"])
+    assert mmm.status.startswith("skipped: no marketing spend") and decide.status.startswith("skipped: no measured")
+    [customers] = run_loop(workspace, only=["customers", "recommend"])  # two days of orders: too little history
+    assert customers.status.startswith("failed: ") and "history" in customers.status
+    r = CliRunner().invoke(app, ["run", "--stage", "customers", "-w", str(workspace.root)])
+    assert r.exit_code == 1 and "stage customers failed" in r.output

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from growthpilot.errors import MissingDependencyError, ValidationError
+from growthpilot.errors import GrowthPilotError, MissingDependencyError, ValidationError
 from growthpilot.workspace import Workspace
 
 
@@ -27,6 +27,11 @@ def simulate_workspace(ws: Workspace, config, progress: Callable[[int, int], Non
     return counts
 
 
+class StageSkipped(Exception):  # noqa: N818 - a signal, not an error
+    """Raised by a stage that has nothing to work on in this workspace (e.g. no marketing spend for the
+    MMM): the loop reports it as skipped with the reason and goes on."""
+
+
 @dataclass
 class StageResult:
     stage: str
@@ -37,8 +42,10 @@ class StageResult:
 
 def run_loop(ws: Workspace, only: list[str] | None = None,
              on_stage: Callable[[str], None] | None = None) -> list[StageResult]:
-    """Run every stage (or ``only`` these) in order; each records its own run. A failing stage stops
-    the loop; a stage whose optional extra is missing is reported as skipped with the extra to install."""
+    """Run every stage (or ``only`` these) in order; each records its own run. A stage whose optional
+    extra is missing, or that has no input in this workspace (:class:`StageSkipped`), is reported as
+    skipped with the reason; one that fails with a library error (bad data, bad settings) is reported as
+    ``failed: <reason>`` and stops the loop (the stages after it need its tables)."""
     from growthpilot.stages import STAGES
 
     unknown = set(only or ()) - {s.name for s in STAGES}
@@ -54,8 +61,11 @@ def run_loop(ws: Workspace, only: list[str] | None = None,
         t0 = time.perf_counter()
         try:
             metrics = stage.run(ws) or {}
-        except MissingDependencyError as exc:
+        except (MissingDependencyError, StageSkipped) as exc:
             results.append(StageResult(stage.name, f"skipped: {exc}", 0.0, {}))
             continue
+        except GrowthPilotError as exc:
+            results.append(StageResult(stage.name, f"failed: {exc}", time.perf_counter() - t0, {}))
+            break
         results.append(StageResult(stage.name, "ok", time.perf_counter() - t0, metrics))
     return results

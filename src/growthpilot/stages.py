@@ -48,8 +48,12 @@ def mmm_stage(ws: Workspace) -> dict:
     """Fit the MMM on the workspace's weekly KPI table ``mmm_weekly`` when it has one (the simulator writes
     its media-driven KPI there, with lift studies in ``mmm_lift_tests``), else on orders and channel_spend."""
     from growthpilot.mmm.run import run_mmm
+    from growthpilot.pipeline import StageSkipped
 
     wh = ws.warehouse
+    if not wh.has_table("mmm_weekly") and not wh.has_table("channel_spend"):
+        raise StageSkipped("no marketing spend in this workspace: ingest channel_spend (date, channel, spend) "
+                           "or a weekly KPI table to model channel ROI")
     weekly = lifts = None
     if wh.has_table("mmm_weekly"):
         weekly = wh.read("mmm_weekly")
@@ -66,7 +70,12 @@ def mmm_stage(ws: Workspace) -> dict:
 
 def decide_stage(ws: Workspace) -> dict:
     from growthpilot.decide.loop import plan_next_campaign
+    from growthpilot.pipeline import StageSkipped
 
+    wh = ws.warehouse
+    if not (wh.has_table("sends") and wh.has_table("outcomes") and wh.count("sends")):
+        raise StageSkipped("no measured campaign yet to learn uplift from: send one with a holdout "
+                           "(growthpilot campaign create / send) and load its outcomes (growthpilot campaign outcomes)")
     with ws.run("decide", {"plan_id": "next", "via": "loop"}) as run:
         res = plan_next_campaign(ws, plan_id="next", run_id=run.run_id)
         run.metrics.update(expected_profit=res.expected_profit, cost=res.cost, planned=len(res.plan))

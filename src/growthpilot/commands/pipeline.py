@@ -17,6 +17,11 @@ def _print_results(results, as_json: bool, extra: dict | None = None) -> None:
         print_json({**(extra or {}), "stages": [r.__dict__ for r in results]})
     else:
         print_table("growthpilot loop", rows)
+    failed = [r for r in results if r.status.startswith("failed")]
+    if failed:  # the loop stopped there: say so on stderr and fail the command
+        console.print(f"error: stage {failed[0].stage} {failed[0].status}", markup=False, highlight=False,
+                      soft_wrap=True)
+        raise typer.Exit(1)
 
 
 def _short(v) -> str:
