@@ -192,3 +192,17 @@ def test_scorer_backtests_a_same_season_candidate_with_more_than_a_year_of_histo
     seasonal = s.predict(model="gbm_seasonal")
     assert len(seasonal) == len(s.current()) and seasonal["p_purchase"].between(0, 1).all()
     assert all(abs((cut - w).days - 365) <= 10 for w in s._windows["gbm_seasonal"])
+
+
+def test_holdout_benchmark_without_repeat_buyers_is_a_data_error() -> None:
+    import pandas as pd
+    import pytest
+
+    from growthpilot.customers.benchmark import holdout_benchmark
+    from growthpilot.errors import DataError
+
+    orders = pd.DataFrame({"customer_id": [f"C{i}" for i in range(50)],
+                           "ts": pd.date_range("2020-01-01", periods=50, freq="D"),
+                           "amount": 10.0, "order_id": [f"O{i}" for i in range(50)]})
+    with pytest.raises(DataError, match="no customer bought twice"):
+        holdout_benchmark(orders, "2020-02-10", 30, n_windows=2)

@@ -13,6 +13,7 @@ import pandas as pd
 from growthpilot.customers.backtest import evaluate
 from growthpilot.customers.examples import execute
 from growthpilot.customers.model import CustomerScorer
+from growthpilot.errors import DataError
 from growthpilot.features import as_timestamp, customer_features
 from growthpilot.warehouse import Warehouse
 from growthpilot.warehouse.store import typed_memtable
@@ -37,6 +38,10 @@ def holdout_benchmark(orders: pd.DataFrame, cutoff, horizon_days: int, *, truth:
     scores with no purchase yet.
     """
     cut = as_timestamp(cutoff).normalize()
+    fit_rows = orders[(orders["ts"] < cut) & orders["customer_id"].notna()]
+    if not (fit_rows.groupby("customer_id")["ts"].nunique() > 1).any():
+        raise DataError(f"no customer bought twice before the cutoff {cut.date()} ({len(fit_rows)} order rows): "
+                        "repeat-purchase models have nothing to learn from; use a later --cutoff or more history")
     wh = Warehouse.from_url("duckdb://")
     wh.con.create_table("orders", typed_memtable(orders))
     for name, df in (tables or {}).items():
