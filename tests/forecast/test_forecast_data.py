@@ -89,3 +89,17 @@ def test_holiday_counts_by_frequency():
     assert holiday_counts(weeks, "W-FRI", "US").tolist() == [1.0, 1.0]  # Christmas, New Year
     months = pd.Series(pd.to_datetime(["2024-07-01", "2024-08-01"]))
     assert holiday_counts(months, "MS", "US").tolist() == [1.0, 0.0]  # Independence Day
+
+
+def test_prepare_series_reports_summed_rows_and_series_padded_to_the_end():
+    import pandas as pd
+
+    from growthpilot.forecast.data import prepare_series
+
+    raw = pd.DataFrame({"sku": ["a", "a", "a", "a", "b"],
+                        "day": ["2024-01-01", "2024-01-02", "2024-01-02", "2024-01-05", "2024-01-02"],
+                        "qty": [1, 2, 3, 4, 5]})
+    df = prepare_series(raw, freq="D", id_col="sku", time_col="day", target_col="qty")
+    assert df[df.unique_id == "a"]["y"].tolist() == [1.0, 5.0, 0.0, 0.0, 4.0]  # the duplicate day summed
+    assert df[df.unique_id == "b"]["y"].tolist() == [5.0, 0.0, 0.0, 0.0]     # padded to the table's end
+    assert df.attrs["rows_summed"] == 1 and df.attrs["padded_to_end"] == {"b": 3}

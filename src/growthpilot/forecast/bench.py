@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -65,10 +66,24 @@ def load_long(path: str | Path | pd.DataFrame, *, freq: str, id_col: str | None,
             _reject_unreadable(raw[col].isna() & present(text), text, path, "a number")
     df = prepare_series(raw, freq=freq, id_col=id_col, time_col=time_col, target_col=target_col,
                         exog_cols=exog_cols)
+    _report_regularisation(df, path, freq)
     if top is not None:
         keep = df.groupby("unique_id")["y"].sum().nlargest(top).index
         df = df[df["unique_id"].isin(keep)].reset_index(drop=True)
     return df
+
+
+def _report_regularisation(df: pd.DataFrame, path, freq: str) -> None:
+    """Say on stderr when rows were summed into shared periods or series were padded to the table's end."""
+    summed, padded = df.attrs.get("rows_summed", 0), df.attrs.get("padded_to_end", {})
+    if summed:
+        print(f"{path}: {summed:,} rows fell in a {freq} period already holding a row of the same series and were "
+              "summed into it (duplicate time stamps, or finer data than --freq)", file=sys.stderr)
+    if padded:
+        worst = sorted(padded.items(), key=lambda kv: -kv[1])[:3]
+        print(f"{path}: {len(padded):,} series end before the table's last period and were padded with zeros to it "
+              "(no sales is read as zero sales), e.g. " + ", ".join(f"{u} +{n} periods" for u, n in worst),
+              file=sys.stderr)
 
 
 def _reject_unreadable(bad: pd.Series, text: pd.Series, path, expected: str) -> None:

@@ -73,8 +73,10 @@ def prepare_series(
         raise ValidationError("unparseable date", row=row, column=time_col, value=df[time_col].iloc[row],
                               expected="an ISO date such as 2024-01-31")
     agg = {"y": "sum", **{c: "mean" for c in exog_cols}}
+    n_rows = len(out)
     out = out.groupby(["unique_id", "ds"], as_index=False, sort=True).agg(agg)
     end = out["ds"].max()
+    last = out.groupby("unique_id")["ds"].max()
     pieces = []
     for uid, g in out.groupby("unique_id", sort=True):
         idx = pd.date_range(g["ds"].min(), end if extend_to_end else g["ds"].max(), freq=f)
@@ -89,6 +91,11 @@ def prepare_series(
         raise DataError("no rows to forecast: the input table is empty")
     res = pd.concat(pieces, ignore_index=True)[["unique_id", "ds", "y", *exog_cols]]
     res["y"] = res["y"].astype(float)
+    # what the regularisation did, for the caller to report: rows summed into a period they shared with
+    # another row of the series, and series padded (with zeros or interpolation) after their last row
+    res.attrs["rows_summed"] = n_rows - len(out)
+    ended = last[last < end] if extend_to_end else last.iloc[:0]
+    res.attrs["padded_to_end"] = {str(u): len(pd.date_range(d, end, freq=f)) - 1 for u, d in ended.items()}
     return res
 
 
