@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from growthpilot.pipeline import StageSkipped
 from growthpilot.workspace import Workspace
 
 
@@ -48,7 +49,6 @@ def mmm_stage(ws: Workspace) -> dict:
     """Fit the MMM on the workspace's weekly KPI table ``mmm_weekly`` when it has one (the simulator writes
     its media-driven KPI there, with lift studies in ``mmm_lift_tests``), else on orders and channel_spend."""
     from growthpilot.mmm.run import run_mmm
-    from growthpilot.pipeline import StageSkipped
 
     wh = ws.warehouse
     if not wh.has_table("mmm_weekly") and not wh.has_table("channel_spend"):
@@ -70,7 +70,6 @@ def mmm_stage(ws: Workspace) -> dict:
 
 def decide_stage(ws: Workspace) -> dict:
     from growthpilot.decide.loop import plan_next_campaign
-    from growthpilot.pipeline import StageSkipped
 
     wh = ws.warehouse
     if not (wh.has_table("sends") and wh.has_table("outcomes") and wh.count("sends")):

@@ -16,6 +16,13 @@ from growthpilot.cli import app
 from growthpilot.errors import DataError
 
 
+def _consenting_customers(wh, ids: list[str], channel: str) -> None:
+    """Customers ``ids`` with an e-mail address and marketing consent on ``channel``."""
+    wh.write("customers", pd.DataFrame({"customer_id": ids, "email": [f"{c}@x.test" for c in ids]}))
+    wh.write("consent", pd.DataFrame({"customer_id": ids, "channel": channel, "purpose": "marketing",
+                                      "granted": True, "ts": datetime(2026, 1, 1)}))
+
+
 def test_holdout_is_stable_and_close_to_share():
     ids = [f"c{i}" for i in range(20000)]
     arms = assign_arms(ids, "camp", holdout_share=0.1, variants=["a", "b"])
@@ -47,9 +54,7 @@ def test_audience_from_segments_and_scores(duckdb_warehouse):
 def test_file_export_budget_and_cli(tmp_path, workspace):
     wh = workspace.warehouse
     ids = [f"c{i}" for i in range(40)]
-    wh.write("customers", pd.DataFrame({"customer_id": ids, "email": [f"{c}@x.test" for c in ids]}))
-    wh.write("consent", pd.DataFrame({"customer_id": ids, "channel": "ads", "purpose": "marketing",
-                                      "granted": True, "ts": datetime(2026, 1, 1)}))
+    _consenting_customers(wh, ids, "ads")
     camp = Campaign("ads1", channel="file", holdout_share=0.2, budget=10.0, cost_per_send=1.0)
     rep = send_campaign(wh, camp, FileExportChannel(tmp_path / "ads.csv", layout="ads"), now=datetime(2026, 2, 1))
     assert rep.counts["sent"] == 10 and rep.counts["over_budget"] > 0
@@ -122,9 +127,7 @@ def test_failed_deliveries_say_why(workspace):
 
     wh = workspace.warehouse
     ids = ["c1", "c2", "c3"]
-    wh.write("customers", pd.DataFrame({"customer_id": ids, "email": [f"{c}@x.test" for c in ids]}))
-    wh.write("consent", pd.DataFrame({"customer_id": ids, "channel": "email", "purpose": "marketing",
-                                      "granted": True, "ts": datetime(2026, 1, 1)}))
+    _consenting_customers(wh, ids, "email")
     with socket.socket() as s:  # a loopback port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -162,9 +165,7 @@ def test_segment_names_match_as_people_type_them(workspace):
 def test_report_without_outcomes_says_how_to_load_them(tmp_path, workspace):
     wh = workspace.warehouse
     ids = [f"c{i}" for i in range(30)]
-    wh.write("customers", pd.DataFrame({"customer_id": ids, "email": [f"{c}@x.test" for c in ids]}))
-    wh.write("consent", pd.DataFrame({"customer_id": ids, "channel": "ads", "purpose": "marketing",
-                                      "granted": True, "ts": datetime(2026, 1, 1)}))
+    _consenting_customers(wh, ids, "ads")
     runner = CliRunner()
     w = ["-w", str(workspace.root)]
     assert runner.invoke(app, ["campaign", "create", "r1", "--channel", "file", "--holdout", "0.3", *w]).exit_code == 0
